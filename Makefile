@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make build`, then `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+
+export CS_RAW_DIR ?= data/demo
+export CS_DUCKDB_PATH ?= warehouse/cs_rules.duckdb
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help venv demo-data build dbt-build summary test test-python test-dbt lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv with the pinned requirements (quick when nothing changed)
+
+demo-data: $(STAMP)  ## generate the demo export into $CS_RAW_DIR if it is missing
+	@if [ -d "$(CS_RAW_DIR)/messages" ]; then echo "demo data: keeping $(CS_RAW_DIR)"; \
+	else $(BIN)/python -m cs_tools.generate_demo_data --out "$(CS_RAW_DIR)"; fi
+
+dbt-build: $(STAMP)
+	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
+	$(BIN)/dbt build
+
+summary: $(STAMP)  ## print the assessment summary of the built database
+	$(BIN)/python -m cs_tools.summary --db "$(CS_DUCKDB_PATH)"
+
+build: demo-data dbt-build summary  ## environment + demo data + dbt build + summary
+
+test: test-python test-dbt lint  ## everything that checks the project
+
+test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations
+	$(BIN)/pytest
+
+test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data
+	@rm -rf warehouse/test && mkdir -p warehouse/test
+	$(BIN)/python -m cs_tools.generate_demo_data --out warehouse/test/raw --shops 8 --days 35 --start 2026-01-20 --force
+	CS_RAW_DIR=warehouse/test/raw CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb $(BIN)/dbt build
+
+lint: $(STAMP)  ## sqlfluff lint of every model, macro-rendered with the dbt templater
+	$(BIN)/sqlfluff lint models analyses
+
+clean:  ## remove build products (not .venv, not data)
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/test

@@ -1,0 +1,57 @@
+-- One row per rating id: valid rows only (see rejected_ratings), the first delivery of each id
+-- (see duplicate_ratings), with UTC and platform-local times. Re-ratings are resolved downstream.
+with
+
+valid_ratings as (
+    select
+        rating_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        rating,
+        rating_source,
+        rated_at_ms,
+        _source_file,
+        _source_row_number,
+    from {{ ref('base_cs_raw__ratings') }}
+    where reject_reason is null
+),
+
+first_deliveries as (
+    select
+        rating_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        rating,
+        rating_source,
+        rated_at_ms,
+        {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at,
+    from valid_ratings
+    qualify row_number() over ({{ first_delivery_window('rating_id', 'rated_at_ms') }}) = 1
+),
+
+localised as (
+    select
+        *,
+        {{ utc_to_local('rated_at') }} as rated_at_local,
+    from first_deliveries
+),
+
+final as (
+    select
+        rating_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        rating,
+        rating_source,
+        rated_at_ms,
+        rated_at,
+        rated_at_local,
+        cast(rated_at_local as date) as rated_date,
+        {{ month_start('rated_at_local') }} as rated_month,
+    from localised
+)
+
+select * from final

@@ -1,0 +1,105 @@
+"""Run the dbt project from tests: a temporary raw folder, a temporary DuckDB file, real `dbt`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+MESSAGE_SCHEMA = pa.schema(
+    [
+        ("message_id", pa.string()),
+        ("conversation_id", pa.string()),
+        ("shop_id", pa.string()),
+        ("user_id", pa.string()),
+        ("sender_role", pa.string()),
+        ("sender_account_id", pa.string()),
+        ("msg_type", pa.string()),
+        ("content", pa.string()),
+        ("sent_at_ms", pa.int64()),
+    ]
+)
+
+RATING_SCHEMA = pa.schema(
+    [
+        ("rating_id", pa.string()),
+        ("shop_id", pa.string()),
+        ("user_id", pa.string()),
+        ("conversation_id", pa.string()),
+        ("rating", pa.string()),
+        ("source", pa.string()),
+        ("rated_at_ms", pa.int64()),
+    ]
+)
+
+
+def dbt_executable() -> str:
+    """The `dbt` next to the running interpreter (the project's .venv under `make test`)."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    raw_dir: Path,
+    db_path: Path,
+    extra_env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>` from the repo root against `raw_dir` and `db_path`; raise with its output on failure."""
+    env = {
+        **os.environ,
+        "CS_RAW_DIR": str(raw_dir),
+        "CS_DUCKDB_PATH": str(db_path),
+        "CS_TEMP_DIR": str(db_path.parent / "duckdb_tmp"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_LOG_PATH": str(db_path.parent / "dbt_logs"),
+        "DBT_TARGET_PATH": str(db_path.parent / "dbt_target"),
+        **(extra_env or {}),
+    }
+    result = subprocess.run(
+        [dbt_executable(), *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def write_table(path: Path, rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> None:
+    """Write rows (dicts keyed by column; missing keys are null) as one Parquet file of `schema`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = {field.name: [row.get(field.name) for row in rows] for field in schema}
+    pq.write_table(pa.table(columns, schema=schema), path)
+
+
+def write_raw(
+    raw_dir: Path,
+    messages: Sequence[Mapping[str, Any]],
+    ratings: Sequence[Mapping[str, Any]],
+    *,
+    file_stem: str = "part-0",
+) -> None:
+    """Write contract-typed messages/ and ratings/ Parquet files (an empty list gives an empty file)."""
+    write_table(raw_dir / "messages" / f"{file_stem}.parquet", messages, MESSAGE_SCHEMA)
+    write_table(raw_dir / "ratings" / f"{file_stem}.parquet", ratings, RATING_SCHEMA)
+
+
+def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of `sql` run read-only against the built database."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        return connection.sql(sql).fetchall()
