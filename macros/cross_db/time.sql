@@ -74,3 +74,17 @@
     {%- set epoch = modules.datetime.datetime(1970, 1, 1) -%}
     {{ return(((d - epoch).days * 86400000) | int) }}
 {%- endmacro %}
+
+
+{#- 'YYYY-MM-DD HH:MM:SS[.fff]' platform-local wall clock -> epoch milliseconds (UTC) -#}
+{% macro local_timestamp_to_epoch_ms(local_timestamp_literal, tz=none) -%}
+    {{ return(adapter.dispatch('local_timestamp_to_epoch_ms', 'cs_rules')(local_timestamp_literal, tz or var('platform_timezone'))) }}
+{%- endmacro %}
+
+{% macro default__local_timestamp_to_epoch_ms(local_timestamp_literal, tz) -%}
+    unix_millis(to_utc_timestamp(timestamp '{{ local_timestamp_literal }}', '{{ tz }}'))
+{%- endmacro %}
+
+{% macro duckdb__local_timestamp_to_epoch_ms(local_timestamp_literal, tz) -%}
+    epoch_ms(timezone('{{ tz }}', timestamp '{{ local_timestamp_literal }}'))
+{%- endmacro %}

@@ -1,0 +1,28 @@
+{#- Continuous percentile (linear interpolation) of `column`, `fraction` in [0, 1]. -#}
+{% macro percentile_cont(column, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'cs_rules')(column, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(column, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(column, fraction) -%}
+    quantile_cont({{ column }}, {{ fraction }})
+{%- endmacro %}
+
+
+{#- numerator / denominator as a rate in [0, 1]; null when the denominator is 0 -#}
+{% macro safe_rate(numerator, denominator) -%}
+    cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+
+{#- a list var rendered as an SQL list of string literals; `('')`-safe when empty -#}
+{% macro sql_string_list(values) -%}
+    {%- if values | length == 0 -%}
+        (null)
+    {%- else -%}
+        ({% for value in values %}'{{ value | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
