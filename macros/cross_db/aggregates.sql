@@ -26,3 +26,17 @@
         ({% for value in values %}'{{ value | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- the distinct non-null values of `expression` in a group, sorted and joined by `separator`; null when none -#}
+{% macro sorted_distinct_string_agg(expression, separator=', ') -%}
+    {{ return(adapter.dispatch('sorted_distinct_string_agg', 'cs_rules')(expression, separator)) }}
+{%- endmacro %}
+
+{% macro default__sorted_distinct_string_agg(expression, separator) -%}
+    nullif(array_join(array_sort(collect_set({{ expression }})), '{{ separator }}'), '')
+{%- endmacro %}
+
+{% macro duckdb__sorted_distinct_string_agg(expression, separator) -%}
+    nullif(array_to_string(list_sort(list_distinct(list({{ expression }}))), '{{ separator }}'), '')
+{%- endmacro %}

@@ -1,0 +1,31 @@
+-- Service satisfaction per shop and platform-local natural month (3.1.2): satisfied /
+-- (satisfied + neutral + disappointed) over effective ratings from all three sources (3.1.2.2).
+with
+
+effective_ratings as (
+    select
+        shop_id,
+        rated_month,
+        rating,
+        rating_source,
+    from {{ ref('int_ratings__effective') }}
+    where is_effective
+),
+
+final as (
+    select
+        shop_id,
+        rated_month as assessment_month,
+        count(*) as rating_count,
+        count(*) filter (where rating = 'satisfied') as satisfied_count,
+        count(*) filter (where rating = 'neutral') as neutral_count,
+        count(*) filter (where rating = 'disappointed') as disappointed_count,
+        count(*) filter (where rating_source = 'user_initiated') as user_initiated_rating_count,
+        count(*) filter (where rating_source = 'merchant_invited') as merchant_invited_rating_count,
+        count(*) filter (where rating_source = 'system_pushed') as system_pushed_rating_count,
+        {{ safe_rate("count(*) filter (where rating = 'satisfied')", 'count(*)') }} as satisfaction_rate,
+    from effective_ratings
+    group by shop_id, rated_month
+)
+
+select * from final
