@@ -1,0 +1,1 @@
+"""Helper tools for the merchant customer-service assessment project (demo-data generator, ...)."""
