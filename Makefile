@@ -9,9 +9,11 @@ STAMP := $(VENV)/.requirements-installed
 
 export CS_RAW_DIR ?= data/demo
 export CS_DUCKDB_PATH ?= warehouse/cs_rules.duckdb
+export CS_PUBLISH_PATH ?= warehouse/cs_rules_published.duckdb
+export CS_EXPORT_DIR ?= warehouse/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv demo-data build dbt-build summary test test-python test-dbt lint clean
+.PHONY: help venv demo-data build dbt-build publish summary docs test test-python test-dbt lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,10 +34,18 @@ dbt-build: $(STAMP)
 	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
 	$(BIN)/dbt build
 
+publish: $(STAMP)  ## swap the last good build into $CS_PUBLISH_PATH + Parquet in $CS_EXPORT_DIR (BI reads these)
+	$(BIN)/python -m cs_tools.publish
+
 summary: $(STAMP)  ## print the assessment summary of the built database
 	$(BIN)/python -m cs_tools.summary --db "$(CS_DUCKDB_PATH)"
 
-build: demo-data dbt-build summary  ## environment + demo data + dbt build + summary
+build: demo-data dbt-build publish summary  ## environment + demo data + dbt build + publish + summary
+
+docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposures) into target/
+	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
+	$(BIN)/dbt docs generate
+	@echo "docs site: $(CURDIR)/target/index.html (serve it with: $(BIN)/dbt docs serve)"
 
 test: test-python test-dbt lint  ## everything that checks the project
 
@@ -51,4 +61,5 @@ lint: $(STAMP)  ## sqlfluff lint of every model, macro-rendered with the dbt tem
 	$(BIN)/sqlfluff lint models analyses
 
 clean:  ## remove build products (not .venv, not data)
-	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/test
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/duckdb_tmp warehouse/test
+	rm -rf "$(CS_EXPORT_DIR)" "$$(dirname "$(CS_EXPORT_DIR)")/.$$(basename "$(CS_EXPORT_DIR)").versions"

@@ -1,0 +1,547 @@
+"""Publish a complete, tested build to the DuckDB file and Parquet folder BI tools read.
+
+`dbt build` writes `CS_DUCKDB_PATH`; a BI tool that held that file open would block the next build
+(DuckDB locks the file, even for read-only readers) and a build that died half-way would show it half
+a warehouse. So BI reads a second file, `CS_PUBLISH_PATH`, that only this step writes:
+
+1. Gate: `target/run_results.json` must describe a full `dbt build` (no --select/--exclude/--empty)
+   in which nothing errored, failed or was skipped; warn-severity tests (the threshold findings) are
+   fine. The build database's own record (`build_meta.dbt_invocations`, written by the on-run-start
+   and on-run-end hooks) must name that same invocation as its latest and as finished: a killed
+   build leaves it unfinished, a later `dbt run` makes it another invocation.
+2. Copy: a fresh DuckDB file next to the target receives, as plain tables, the marts (schema main),
+   the stored threshold failures (assessment_failures), the rule catalog (reference) and the audit
+   tables, read from the build database attached read-only, plus `main.publish_manifest`.
+3. Export: the BI-facing tables as Parquet (large ones partitioned by month) with a manifest.json,
+   into a new version folder.
+4. Swap: `os.replace` moves the new file over `CS_PUBLISH_PATH` (a reader that has the old file open
+   keeps its inode, a consistent snapshot; new readers open the new file), and a symlink swap points
+   `CS_EXPORT_DIR` at the new version folder. Nothing a reader can open is ever half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+PROJECT = "cs_rules"
+
+# Marts published in schema main: always there, or published only when the project has the model.
+REQUIRED_MARTS: tuple[str, ...] = (
+    "shop_monthly_assessment",
+    "shop_monthly_rule_results",
+    "shop_monthly_reply_rate",
+    "shop_daily_reply_rate",
+    "shop_monthly_satisfaction",
+    "consult_reply_pairs",
+)
+OPTIONAL_MARTS: tuple[str, ...] = ("content_rule_hits", "harassment_incidents")
+SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)
+AUDIT_SCHEMA = "audit"
+AUDIT_PREFIXES: tuple[str, ...] = ("rejected_", "duplicate_")
+FAILURES_SCHEMA = "assessment_failures"
+MANIFEST_TABLE = "publish_manifest"
+
+# Tables exported as Parquet for tools that read files; large ones partitioned by their month column.
+EXPORTED_MARTS: tuple[str, ...] = (
+    "shop_monthly_assessment",
+    "shop_daily_reply_rate",
+    "consult_reply_pairs",
+    "content_rule_hits",
+)
+PARTITION_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "consult_reply_pairs": ("assessment_month",),
+    "content_rule_hits": ("assessment_month", "sent_month"),
+}
+PARTITION_KEY = "month"
+KEPT_EXPORT_VERSIONS = 2  # the current one and the one before, for readers still listing it
+
+PROBLEM_STATUSES = frozenset({"error", "fail", "skipped", "runtime error", "partial success"})
+SELECTION_ARGS: tuple[str, ...] = ("select", "exclude", "selector")
+
+
+class PublishRefused(Exception):
+    """The build is not fit to publish; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A table to publish: where it is in the build database and in the published file."""
+
+    schema: str
+    name: str
+
+    @property
+    def qualified(self) -> str:
+        """`schema.name`, quoted."""
+        return f'"{self.schema}"."{self.name}"'
+
+    @property
+    def label(self) -> str:
+        """`schema.name`, as people write it."""
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What run_results.json says about the build being published."""
+
+    invocation_id: str
+    dbt_version: str
+    started_at: str
+    finished_at: str
+    warned: tuple[str, ...]
+    relations: tuple[Relation, ...]
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish wrote."""
+
+    publish_path: Path
+    export_dir: Path
+    row_counts: dict[str, int]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """Paths a publish reads and writes."""
+
+    build_db: Path
+    publish_path: Path
+    export_dir: Path
+    run_results: Path
+
+
+# --------------------------------------------------------------------------------------------------
+# 1. the gate
+# --------------------------------------------------------------------------------------------------
+
+
+def load_run_results(path: Path) -> dict[str, Any]:
+    """The parsed run_results.json, or a refusal when there is none."""
+    if not path.exists():
+        raise PublishRefused(f"no {path}: run `dbt build` (or `make build`) before publishing")
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def result_problems(results: Sequence[dict[str, Any]]) -> list[str]:
+    """One line per node that errored, failed (error severity) or was skipped."""
+    return [
+        f"  {result['unique_id']}: {result['status']}"
+        + (f" ({str(result.get('message') or '').strip()[:200]})" if result.get("message") else "")
+        for result in results
+        if str(result.get("status")) in PROBLEM_STATUSES
+    ]
+
+
+def check_invocation_kind(args: dict[str, Any]) -> None:
+    """Refuse anything but a full `dbt build`: a partial one is not a complete, tested result."""
+    command = args.get("which")
+    if command != "build":
+        raise PublishRefused(
+            f"the last dbt command was `dbt {command}`, not `dbt build`: run_results.json describes no "
+            "complete, tested build. Run `dbt build`, then publish"
+        )
+    selection = {name: args.get(name) for name in SELECTION_ARGS if args.get(name)}
+    if selection or args.get("empty"):
+        shown = ", ".join(f"--{name} {value}" for name, value in selection.items()) or "--empty"
+        raise PublishRefused(f"the last build was partial ({shown}); publish needs a full `dbt build`")
+
+
+def parse_relation_name(relation_name: str) -> Relation:
+    """`"db"."schema"."name"` (as dbt-duckdb writes it in run_results) as a Relation."""
+    parts = [part.replace('""', '"') for part in re.findall(r'"((?:[^"]|"")*)"', relation_name)]
+    if len(parts) < 2:
+        raise ValueError(f"unexpected relation name {relation_name!r}")
+    return Relation(schema=parts[-2], name=parts[-1])
+
+
+def relations_to_publish(results: Sequence[dict[str, Any]]) -> tuple[Relation, ...]:
+    """The tables this build produced that BI reads: marts, seeds, audit tables, stored failures."""
+    built = {str(result["unique_id"]): result for result in results}
+
+    def model_relation(name: str) -> Relation | None:
+        result = built.get(f"model.{PROJECT}.{name}")
+        return parse_relation_name(result["relation_name"]) if result and result.get("relation_name") else None
+
+    missing = [name for name in REQUIRED_MARTS if model_relation(name) is None]
+    if missing:
+        raise PublishRefused(f"the build did not produce the marts {', '.join(missing)}; nothing published")
+    marts = [model_relation(name) for name in (*REQUIRED_MARTS, *OPTIONAL_MARTS)]
+    seeds = [Relation(schema, name) for schema, name in SEEDS if f"seed.{PROJECT}.{name}" in built]
+    if len(seeds) != len(SEEDS):
+        raise PublishRefused("the build did not load the rule_catalog seed; nothing published")
+    produced = [
+        parse_relation_name(result["relation_name"])
+        for result in results
+        if result.get("relation_name") and str(result["unique_id"]).startswith(("model.", "test."))
+    ]
+    audit = [rel for rel in produced if rel.schema == AUDIT_SCHEMA and rel.name.startswith(AUDIT_PREFIXES)]
+    failures = [rel for rel in produced if rel.schema == FAILURES_SCHEMA]
+    ordered = [rel for rel in marts if rel is not None] + seeds + sorted(audit, key=lambda r: r.name)
+    return tuple(ordered + sorted(failures, key=lambda r: r.name))
+
+
+def read_build_info(run_results: dict[str, Any]) -> BuildInfo:
+    """Check that run_results.json describes a full, successful build; describe it."""
+    check_invocation_kind(run_results.get("args", {}))
+    results: list[dict[str, Any]] = run_results.get("results", [])
+    problems = result_problems(results)
+    if problems:
+        raise PublishRefused(
+            f"the last `dbt build` has {len(problems)} error(s), error-severity test failure(s) or skipped "
+            "node(s); the published warehouse keeps the last good build:\n" + "\n".join(problems)
+        )
+    metadata = run_results["metadata"]
+    return BuildInfo(
+        invocation_id=str(metadata["invocation_id"]),
+        dbt_version=str(metadata.get("dbt_version", "")),
+        started_at=str(metadata.get("invocation_started_at", "")),
+        finished_at=str(metadata.get("generated_at", "")),
+        warned=tuple(str(result["unique_id"]) for result in results if result.get("status") == "warn"),
+        relations=relations_to_publish(results),
+    )
+
+
+def check_build_record(connection: duckdb.DuckDBPyConnection, catalog: str, build: BuildInfo) -> None:
+    """The build database's latest dbt invocation must be `build` and must have finished."""
+    try:
+        latest = connection.execute(
+            f'select invocation_id, command, finished_at from "{catalog}".build_meta.dbt_invocations '
+            "order by started_at desc limit 1"
+        ).fetchone()
+    except duckdb.CatalogException as error:
+        raise PublishRefused(
+            "the build database has no build_meta.dbt_invocations record (built by an older version of "
+            "the project?); run `dbt build` again"
+        ) from error
+    if latest is None or latest[0] != build.invocation_id:
+        found = f"`dbt {latest[1]}` {latest[0]}" if latest else "none"
+        raise PublishRefused(
+            f"run_results.json describes invocation {build.invocation_id}, but the latest dbt invocation "
+            f"that wrote the build database is {found}"
+            + (" and it did not finish (killed or crashed half-way?)" if latest and latest[2] is None else "")
+            + ". Run `dbt build` again, then publish"
+        )
+    if latest[2] is None:
+        raise PublishRefused(f"the build {build.invocation_id} never finished; run `dbt build` again")
+
+
+# --------------------------------------------------------------------------------------------------
+# 2. the published file
+# --------------------------------------------------------------------------------------------------
+
+
+def catalog_name(path: Path) -> str:
+    """The catalog name DuckDB gives a database file: its name up to the first dot (leading dots dropped)."""
+    return path.name.lstrip(".").split(".")[0]
+
+
+@contextmanager
+def publish_lock(publish_path: Path) -> Iterator[None]:
+    """One publish at a time for a given target (a lock file beside it)."""
+    lock_path = publish_path.with_name(publish_path.name + ".lock")
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise PublishRefused(f"another publish to {publish_path} is running") from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def attach_build(connection: duckdb.DuckDBPyConnection, build_db: Path) -> str:
+    """Attach the build database read-only under dbt's catalog name (its views name it); return it."""
+    if not build_db.exists():
+        raise PublishRefused(f"no build database at {build_db}: run `dbt build` first")
+    catalog = catalog_name(build_db)
+    own_catalog = connection.execute("select current_database()").fetchone()
+    if own_catalog is not None and own_catalog[0] == catalog:
+        raise PublishRefused(
+            f"the build database and the published file are both named {catalog!r}: give CS_PUBLISH_PATH "
+            "another file name than CS_DUCKDB_PATH (DuckDB names a database after its file)"
+        )
+    try:
+        connection.execute(f"attach '{build_db}' as \"{catalog}\" (read_only)")
+    except duckdb.IOException as error:
+        raise PublishRefused(f"cannot read {build_db} (is a dbt run still writing it?): {error}") from error
+    return catalog
+
+
+def copy_tables(connection: duckdb.DuckDBPyConnection, catalog: str, relations: Sequence[Relation]) -> dict[str, int]:
+    """Create each relation as a plain table of the same schema and name; return row counts."""
+    counts: dict[str, int] = {}
+    for relation in relations:
+        connection.execute(f'create schema if not exists "{relation.schema}"')
+        try:
+            connection.execute(
+                f'create table {relation.qualified} as select * from "{catalog}".{relation.qualified}'
+            )
+        except duckdb.CatalogException as error:
+            raise PublishRefused(f"{relation.label} is missing from the build database: {error}") from error
+        counts[relation.label] = int(connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0])
+    return counts
+
+
+def rule_versions(connection: duckdb.DuckDBPyConnection, on_day: str) -> dict[str, list[str]]:
+    """Rule-catalog versions in force on `on_day`, and those the published assessment applied."""
+    in_force = connection.execute(
+        "select rule_version_id from reference.rule_catalog where effective_from <= cast(? as date) "
+        "and (effective_to is null or effective_to > cast(? as date)) order by clause, rule_version_id",
+        [on_day, on_day],
+    ).fetchall()
+    applied = connection.execute(
+        "select distinct rule_version_id from main.shop_monthly_rule_results order by rule_version_id"
+    ).fetchall()
+    return {"in_force": [row[0] for row in in_force], "applied": [row[0] for row in applied]}
+
+
+def write_manifest_table(
+    connection: duckdb.DuckDBPyConnection, build: BuildInfo, counts: dict[str, int], published_at: str
+) -> None:
+    """main.publish_manifest: one row per published table with its row count and the build it came from."""
+    versions = rule_versions(connection, build.finished_at[:10])
+    connection.execute(
+        f"create table main.{MANIFEST_TABLE} (table_schema varchar, table_name varchar, row_count bigint, "
+        "dbt_invocation_id varchar, dbt_version varchar, build_started_at varchar, built_at varchar, "
+        "published_at varchar, rule_versions_in_force varchar, rule_versions_applied varchar)"
+    )
+    rows = [
+        (
+            *label.split(".", 1),
+            count,
+            build.invocation_id,
+            build.dbt_version,
+            build.started_at,
+            build.finished_at,
+            published_at,
+            ", ".join(versions["in_force"]),
+            ", ".join(versions["applied"]),
+        )
+        for label, count in counts.items()
+    ]
+    connection.executemany(f"insert into main.{MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# 3. Parquet exports
+# --------------------------------------------------------------------------------------------------
+
+
+def table_columns(connection: duckdb.DuckDBPyConnection, relation: Relation) -> list[str]:
+    """Column names of a table of the connection's own database."""
+    rows = connection.execute(
+        "select column_name from information_schema.columns where table_catalog = current_database() "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [relation.schema, relation.name],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def export_relations(relations: Sequence[Relation]) -> list[Relation]:
+    """The published tables that are also exported: BI-facing marts and the stored failures."""
+    return [
+        rel
+        for rel in relations
+        if (rel.schema == "main" and rel.name in EXPORTED_MARTS) or rel.schema == FAILURES_SCHEMA
+    ]
+
+
+def export_table(
+    connection: duckdb.DuckDBPyConnection, relation: Relation, version_dir: Path
+) -> dict[str, Any]:
+    """Write one table as Parquet under `version_dir`; describe it for manifest.json.
+
+    A partitioned table goes to `<name>/month=YYYY-MM/*.parquet`: the folder key `month` is not a
+    column of the table, so every file keeps all the table's columns (typed, `assessment_month`
+    included) and hive-aware readers (DuckDB, Spark, pyarrow) merely gain a `month` column.
+    """
+    columns = table_columns(connection, relation)
+    month_column = next((column for column in PARTITION_CANDIDATES.get(relation.name, ()) if column in columns), None)
+    relative = Path(relation.name) if relation.schema == "main" else Path(relation.schema) / relation.name
+    if month_column and PARTITION_KEY not in columns:
+        target = version_dir / relative
+        query = f"select *, strftime({month_column}, '%Y-%m') as {PARTITION_KEY} from {relation.qualified}"
+        options = f"format parquet, partition_by ({PARTITION_KEY})"
+        path_text = f"{relative.as_posix()}/{PARTITION_KEY}=*/*.parquet"
+    else:
+        month_column = None
+        target = version_dir / relative.with_suffix(".parquet")
+        query = f"select * from {relation.qualified}"
+        options = "format parquet"
+        path_text = relative.with_suffix(".parquet").as_posix()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    connection.execute(f"copy ({query}) to '{target}' ({options})")
+    rows = int(connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0])
+    return {
+        "path": path_text,
+        "rows": rows,
+        "partitioned_by": f"{PARTITION_KEY} (YYYY-MM of {month_column})" if month_column else None,
+    }
+
+
+def write_exports(
+    connection: duckdb.DuckDBPyConnection,
+    relations: Sequence[Relation],
+    version_dir: Path,
+    build: BuildInfo,
+    published_at: str,
+) -> dict[str, Any]:
+    """Export the BI-facing tables and write manifest.json into `version_dir`; return the manifest."""
+    version_dir.mkdir(parents=True)
+    tables = {rel.label: export_table(connection, rel, version_dir) for rel in export_relations(relations)}
+    manifest = {
+        "format_version": 1,
+        "dbt_invocation_id": build.invocation_id,
+        "dbt_version": build.dbt_version,
+        "build_started_at": build.started_at,
+        "built_at": build.finished_at,
+        "published_at": published_at,
+        "rule_catalog_versions": rule_versions(connection, build.finished_at[:10]),
+        "tables": tables,
+    }
+    (version_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+# --------------------------------------------------------------------------------------------------
+# 4. the swaps
+# --------------------------------------------------------------------------------------------------
+
+
+def versions_root(export_dir: Path) -> Path:
+    """Hidden sibling folder holding the export versions `export_dir` points at."""
+    return export_dir.with_name(f".{export_dir.name}.versions")
+
+
+def swap_file(new_file: Path, publish_path: Path) -> None:
+    """Atomically replace `publish_path` with `new_file` (same folder, so one rename)."""
+    stale_wal = publish_path.with_name(publish_path.name + ".wal")
+    if stale_wal.exists():
+        # A WAL beside the old file belongs to it (only a read-write opener writes one) and would be
+        # replayed onto the new file: it goes with the old file.
+        stale_wal.unlink()
+    os.replace(new_file, publish_path)
+
+
+def swap_export_dir(version_dir: Path, export_dir: Path) -> None:
+    """Point `export_dir` (a symlink) at `version_dir` in one rename; keep the latest versions only."""
+    if export_dir.exists() and not export_dir.is_symlink():
+        # First publish over a real folder: move it into the versions folder once.
+        export_dir.rename(versions_root(export_dir) / f"moved-{time.time_ns()}")
+    link_tmp = export_dir.with_name(f".{export_dir.name}.link-{os.getpid()}")
+    link_tmp.unlink(missing_ok=True)
+    link_tmp.symlink_to(os.path.relpath(version_dir, export_dir.parent))
+    os.replace(link_tmp, export_dir)
+    prune_export_versions(export_dir, keep=KEPT_EXPORT_VERSIONS)
+
+
+def prune_export_versions(export_dir: Path, keep: int) -> None:
+    """Delete all but the `keep` newest version folders (never the current one)."""
+    current = export_dir.resolve()
+    versions = sorted(versions_root(export_dir).iterdir(), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+    for old in versions[keep:]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# the whole step
+# --------------------------------------------------------------------------------------------------
+
+
+def publish(config: PublishConfig) -> PublishResult:
+    """Gate, copy, export and swap; raise PublishRefused (nothing changed for readers) when unfit."""
+    started = time.monotonic()
+    build = read_build_info(load_run_results(config.run_results))
+    config.publish_path.parent.mkdir(parents=True, exist_ok=True)
+    config.export_dir.parent.mkdir(parents=True, exist_ok=True)
+    versions_root(config.export_dir).mkdir(exist_ok=True)
+    published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}-{build.invocation_id[:8]}"
+    new_file = config.publish_path.with_name(f".{config.publish_path.name}.{stamp}.tmp")
+    version_dir = versions_root(config.export_dir) / stamp
+    with publish_lock(config.publish_path):
+        try:
+            with duckdb.connect(str(new_file)) as connection:
+                catalog = attach_build(connection, config.build_db)
+                check_build_record(connection, catalog, build)
+                counts = copy_tables(connection, catalog, build.relations)
+                connection.execute(f'detach "{catalog}"')
+                write_manifest_table(connection, build, counts, published_at)
+                write_exports(connection, build.relations, version_dir, build, published_at)
+                connection.execute("checkpoint")
+            swap_file(new_file, config.publish_path)
+        except BaseException:
+            new_file.unlink(missing_ok=True)
+            new_file.with_name(new_file.name + ".wal").unlink(missing_ok=True)
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise
+        swap_export_dir(version_dir, config.export_dir)
+    return PublishResult(config.publish_path, config.export_dir, counts, time.monotonic() - started)
+
+
+def default_config() -> PublishConfig:
+    """Paths from the environment (README "Configuration"), relative to the working directory."""
+    target_path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return PublishConfig(
+        build_db=Path(os.environ.get("CS_DUCKDB_PATH", "warehouse/cs_rules.duckdb")),
+        publish_path=Path(os.environ.get("CS_PUBLISH_PATH", "warehouse/cs_rules_published.duckdb")),
+        export_dir=Path(os.environ.get("CS_EXPORT_DIR", "warehouse/exports")),
+        run_results=target_path / "run_results.json",
+    )
+
+
+def parse_args(argv: Sequence[str] | None) -> PublishConfig:
+    """Command-line options; each defaults to its environment variable."""
+    defaults = default_config()
+    parser = argparse.ArgumentParser(prog="python -m cs_tools.publish", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=defaults.build_db, help="build database (CS_DUCKDB_PATH)")
+    parser.add_argument("--publish-path", type=Path, default=defaults.publish_path, help="file BI reads (CS_PUBLISH_PATH)")
+    parser.add_argument("--export-dir", type=Path, default=defaults.export_dir, help="Parquet folder (CS_EXPORT_DIR)")
+    parser.add_argument(
+        "--run-results", type=Path, default=defaults.run_results, help="dbt's run_results.json ($DBT_TARGET_PATH or target/)"
+    )
+    args = parser.parse_args(argv)
+    return PublishConfig(args.db, args.publish_path, args.export_dir, args.run_results)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Publish; exit 0 when published, 2 when refused (the published warehouse is left as it was)."""
+    config = parse_args(argv)
+    try:
+        result = publish(config)
+    except PublishRefused as refusal:
+        print(f"publish refused: {refusal}", file=sys.stderr)
+        print(f"{config.publish_path} and {config.export_dir} still hold the last published build.", file=sys.stderr)
+        return 2
+    total = sum(result.row_counts.values())
+    print(
+        f"published {len(result.row_counts)} tables ({total:,} rows) to {result.publish_path} "
+        f"and Parquet exports to {result.export_dir}/ in {result.seconds:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
