@@ -48,16 +48,9 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(
-    args: Sequence[str],
-    *,
-    raw_dir: Path,
-    db_path: Path,
-    extra_env: Mapping[str, str] | None = None,
-    check: bool = True,
-) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` from the repo root against `raw_dir` and `db_path`; raise with its output on failure."""
-    env = {
+def dbt_env(raw_dir: Path, db_path: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment `run_dbt` gives dbt: `raw_dir`, `db_path`, and logs/target beside the database."""
+    return {
         **os.environ,
         "CS_RAW_DIR": str(raw_dir),
         "CS_DUCKDB_PATH": str(db_path),
@@ -67,6 +60,18 @@ def run_dbt(
         "DBT_TARGET_PATH": str(db_path.parent / "dbt_target"),
         **(extra_env or {}),
     }
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    raw_dir: Path,
+    db_path: Path,
+    extra_env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>` from the repo root against `raw_dir` and `db_path`; raise with its output on failure."""
+    env = dbt_env(raw_dir, db_path, extra_env)
     result = subprocess.run(
         [dbt_executable(), *args],
         cwd=REPO_ROOT,
