@@ -41,11 +41,13 @@ paired as (
         replied_at_ms,
     from {{ ref('int_user_messages__paired') }}
     {% if from_ms is not none %}
-        where sent_at_ms >= {{ from_ms }}
+        where
+            sent_at_ms >= {{ from_ms }}
             or message_id in (
                 select previous.message_id
                 from {{ this }} as previous
-                where not previous.is_replied
+                where
+                    not previous.is_replied
                     and previous.sent_at < {{ epoch_ms_to_timestamp(from_ms) }}
             )
     {% endif %}

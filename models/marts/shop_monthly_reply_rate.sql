@@ -32,7 +32,8 @@ pairs as (
             shop_id,
             assessment_month,
         from {{ ref('consult_reply_pairs') }}
-        where sent_at >= {{ epoch_ms_to_timestamp(from_ms) }}
+        where
+            sent_at >= {{ epoch_ms_to_timestamp(from_ms) }}
             or replied_at >= {{ epoch_ms_to_timestamp(from_ms) }}
     ),
 

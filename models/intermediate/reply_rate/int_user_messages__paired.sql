@@ -83,7 +83,8 @@ window_messages as (
         semi join window_threads
             on previous.shop_id = window_threads.shop_id
             and previous.user_id = window_threads.user_id
-        where previous.sent_at_ms < {{ from_ms }}
+        where
+            previous.sent_at_ms < {{ from_ms }}
             and previous.is_consultation_message
         group by previous.shop_id, previous.user_id
     ),
@@ -244,7 +245,8 @@ window_result as (
         inner join first_reply_in_window
             on previous.shop_id = first_reply_in_window.shop_id
             and previous.user_id = first_reply_in_window.user_id
-        where previous.sent_at_ms < {{ from_ms }}
+        where
+            previous.sent_at_ms < {{ from_ms }}
             and previous.reply_message_id is null
     ),
 

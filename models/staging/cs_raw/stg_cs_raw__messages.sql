@@ -25,10 +25,11 @@ valid_messages as (
         _source_file,
         _source_row_number,
     from {{ ref('base_cs_raw__messages') }}
-    where reject_reason is null
-    {% if is_incremental() %}
-        and sent_at_ms >= {{ incremental_from_ms() }}
-    {% endif %}
+    where
+        reject_reason is null
+        {% if is_incremental() %}
+            and sent_at_ms >= {{ incremental_from_ms() }}
+        {% endif %}
 ),
 
 first_deliveries as (

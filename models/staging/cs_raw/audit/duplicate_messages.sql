@@ -9,7 +9,10 @@
     pre_hook="{% if is_incremental() %}delete from {{ this }} where try_cast(sent_at_ms as bigint) >= {{ incremental_from_ms() }}{% endif %}",
 ) }}
 
-{%- set contract_columns = ['message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type', 'content', 'sent_at_ms'] %}
+{%- set contract_columns = [
+    'message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role',
+    'sender_account_id', 'msg_type', 'content', 'sent_at_ms',
+] %}
 
 {{ select_duplicate_rows(
     'base_cs_raw__messages',
