@@ -13,6 +13,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',
+    on_schema_change='fail',
     tags=['incremental_messages'],
 ) }}
 {%- set from_ms = incremental_from_ms() if is_incremental() else none %}

@@ -6,6 +6,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='message_id',
+    on_schema_change='fail',
     tags=['incremental_messages'],
 ) }}
 

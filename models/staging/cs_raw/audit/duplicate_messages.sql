@@ -5,6 +5,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    on_schema_change='fail',
     tags=['incremental_messages'],
     pre_hook="{% if is_incremental() %}delete from {{ this }} where try_cast(sent_at_ms as bigint) >= {{ incremental_from_ms() }}{% endif %}",
 ) }}

@@ -3,6 +3,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    on_schema_change='fail',
     tags=['incremental_messages'],
     pre_hook="{% if is_incremental() %}delete from {{ this }} where source_file in {{ pending_message_files_sql() }}{% endif %}",
 ) }}
