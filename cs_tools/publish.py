@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,11 +154,11 @@ def result_problems(results: Sequence[dict[str, Any]]) -> list[str]:
 
 def check_invocation_kind(args: dict[str, Any]) -> None:
     """Refuse anything but a full `dbt build`: a partial one is not a complete, tested result."""
-    command = args.get("which")
-    if command != "build":
+    if args.get("which") != "build":
+        command = args.get("invocation_command") or f"dbt {args.get('which')}"
         raise PublishRefused(
-            f"the last dbt command was `dbt {command}`, not `dbt build`: run_results.json describes no "
-            "complete, tested build. Run `dbt build`, then publish"
+            f"the last dbt command was `{command}`, not `dbt build`: run_results.json describes no "
+            "complete, tested build. Run `dbt build` (or `make build`), then publish"
         )
     selection = {name: args.get(name) for name in SELECTION_ARGS if args.get(name)}
     if selection or args.get("empty"):
@@ -288,18 +288,22 @@ def attach_build(connection: duckdb.DuckDBPyConnection, build_db: Path) -> str:
     return catalog
 
 
+def row_count(connection: duckdb.DuckDBPyConnection, relation: Relation) -> int:
+    """Rows of a table of the connection's own database."""
+    rows = connection.execute(f"select count(*) from {relation.qualified}").fetchall()
+    return int(rows[0][0])
+
+
 def copy_tables(connection: duckdb.DuckDBPyConnection, catalog: str, relations: Sequence[Relation]) -> dict[str, int]:
     """Create each relation as a plain table of the same schema and name; return row counts."""
     counts: dict[str, int] = {}
     for relation in relations:
         connection.execute(f'create schema if not exists "{relation.schema}"')
         try:
-            connection.execute(
-                f'create table {relation.qualified} as select * from "{catalog}".{relation.qualified}'
-            )
+            connection.execute(f'create table {relation.qualified} as select * from "{catalog}".{relation.qualified}')
         except duckdb.CatalogException as error:
             raise PublishRefused(f"{relation.label} is missing from the build database: {error}") from error
-        counts[relation.label] = int(connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0])
+        counts[relation.label] = row_count(connection, relation)
     return counts
 
 
@@ -367,9 +371,7 @@ def export_relations(relations: Sequence[Relation]) -> list[Relation]:
     ]
 
 
-def export_table(
-    connection: duckdb.DuckDBPyConnection, relation: Relation, version_dir: Path
-) -> dict[str, Any]:
+def export_table(connection: duckdb.DuckDBPyConnection, relation: Relation, version_dir: Path) -> dict[str, Any]:
     """Write one table as Parquet under `version_dir`; describe it for manifest.json.
 
     A partitioned table goes to `<name>/month=YYYY-MM/*.parquet`: the folder key `month` is not a
@@ -392,7 +394,7 @@ def export_table(
         path_text = relative.with_suffix(".parquet").as_posix()
     target.parent.mkdir(parents=True, exist_ok=True)
     connection.execute(f"copy ({query}) to '{target}' ({options})")
-    rows = int(connection.execute(f"select count(*) from {relation.qualified}").fetchone()[0])
+    rows = row_count(connection, relation)
     return {
         "path": path_text,
         "rows": rows,
@@ -420,7 +422,9 @@ def write_exports(
         "rule_catalog_versions": rule_versions(connection, build.finished_at[:10]),
         "tables": tables,
     }
-    (version_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (version_dir / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -477,8 +481,8 @@ def publish(config: PublishConfig) -> PublishResult:
     config.publish_path.parent.mkdir(parents=True, exist_ok=True)
     config.export_dir.parent.mkdir(parents=True, exist_ok=True)
     versions_root(config.export_dir).mkdir(exist_ok=True)
-    published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}-{build.invocation_id[:8]}"
+    published_at = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{build.invocation_id[:8]}"
     new_file = config.publish_path.with_name(f".{config.publish_path.name}.{stamp}.tmp")
     version_dir = versions_root(config.export_dir) / stamp
     with publish_lock(config.publish_path):
@@ -517,10 +521,15 @@ def parse_args(argv: Sequence[str] | None) -> PublishConfig:
     defaults = default_config()
     parser = argparse.ArgumentParser(prog="python -m cs_tools.publish", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=defaults.build_db, help="build database (CS_DUCKDB_PATH)")
-    parser.add_argument("--publish-path", type=Path, default=defaults.publish_path, help="file BI reads (CS_PUBLISH_PATH)")
+    parser.add_argument(
+        "--publish-path", type=Path, default=defaults.publish_path, help="file BI reads (CS_PUBLISH_PATH)"
+    )
     parser.add_argument("--export-dir", type=Path, default=defaults.export_dir, help="Parquet folder (CS_EXPORT_DIR)")
     parser.add_argument(
-        "--run-results", type=Path, default=defaults.run_results, help="dbt's run_results.json ($DBT_TARGET_PATH or target/)"
+        "--run-results",
+        type=Path,
+        default=defaults.run_results,
+        help="dbt's run_results.json ($DBT_TARGET_PATH or target/)",
     )
     args = parser.parse_args(argv)
     return PublishConfig(args.db, args.publish_path, args.export_dir, args.run_results)
