@@ -82,7 +82,11 @@ def test_published_file_holds_only_the_bi_tables_as_tables(published_demo: Wareh
     expected |= {name for name in built if name.startswith(("audit.rejected_", "audit.duplicate_"))}
     expected |= {name for name in built if name.startswith(f"{FAILURES_SCHEMA}.")}
     assert set(published) == expected
-    assert {"audit.rejected_messages", "audit.duplicate_ratings", f"{FAILURES_SCHEMA}.shop_months_failing_3_1_1_reply_rate"} <= expected
+    assert {
+        "audit.rejected_messages",
+        "audit.duplicate_ratings",
+        f"{FAILURES_SCHEMA}.shop_months_failing_3_1_1_reply_rate",
+    } <= expected
 
 
 def test_published_tables_equal_the_build(published_demo: Warehouse) -> None:
@@ -96,7 +100,9 @@ def test_published_tables_equal_the_build(published_demo: Warehouse) -> None:
 
 def test_publish_manifest_table_counts_rows_and_names_the_build(published_demo: Warehouse) -> None:
     published = published_demo.config.publish_path
-    rows = query(published, f"select table_schema || '.' || table_name, row_count, dbt_invocation_id from main.{MANIFEST_TABLE}")
+    rows = query(
+        published, f"select table_schema || '.' || table_name, row_count, dbt_invocation_id from main.{MANIFEST_TABLE}"
+    )
     assert {name for name, _, _ in rows} == set(tables(published)) - {f"main.{MANIFEST_TABLE}"}
     for name, row_count, invocation_id in rows:
         assert query(published, f"select count(*) from {name}") == [(row_count,)], name
@@ -114,7 +120,9 @@ def test_exports_have_the_rows_of_the_published_tables(published_demo: Warehouse
     export_dir = published_demo.config.export_dir
     exported = set(manifest["tables"])
     assert {"main.shop_monthly_assessment", "main.shop_daily_reply_rate", "main.consult_reply_pairs"} <= exported
-    assert {name for name in tables(published_demo.config.publish_path) if name.startswith(f"{FAILURES_SCHEMA}.")} <= exported
+    assert {
+        name for name in tables(published_demo.config.publish_path) if name.startswith(f"{FAILURES_SCHEMA}.")
+    } <= exported
     with duckdb.connect() as connection:
         for name, entry in manifest["tables"].items():
             files = str(export_dir / entry["path"])
@@ -145,7 +153,9 @@ def test_export_manifest_names_the_build_and_the_rule_versions(published_demo: W
     assert manifest["dbt_invocation_id"] == build_invocation_id(published_demo)
     assert manifest["dbt_version"].startswith("1.11.")
     assert manifest["built_at"] >= manifest["build_started_at"]
-    applied = query(published_demo.config.publish_path, "select distinct rule_version_id from main.shop_monthly_rule_results")
+    applied = query(
+        published_demo.config.publish_path, "select distinct rule_version_id from main.shop_monthly_rule_results"
+    )
     assert sorted(manifest["rule_catalog_versions"]["applied"]) == sorted(row[0] for row in applied)
     assert "3.1.1@2024-04-18" in manifest["rule_catalog_versions"]["in_force"]
     assert published_demo.config.export_dir.is_symlink()
@@ -197,7 +207,9 @@ def as_text(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(json.loads(json.dumps(row, default=str)))
 
 
-def test_open_reader_keeps_its_snapshot_while_a_build_and_publish_replace_it(published_demo: Warehouse, tmp_path: Path) -> None:
+def test_open_reader_keeps_its_snapshot_while_a_build_and_publish_replace_it(
+    published_demo: Warehouse, tmp_path: Path
+) -> None:
     warehouse = published_demo.copy_to(tmp_path / "warehouse")
     old_export_dir = warehouse.config.export_dir.resolve()
     bi_reader = BiReader(warehouse.config.publish_path)

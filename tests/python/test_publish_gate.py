@@ -46,7 +46,11 @@ def data_test(name: str, status: str = "pass", stored_as: str | None = None) -> 
 def run_results(*extra: dict[str, Any], which: str = "build", **args: Any) -> dict[str, Any]:
     """A successful full build's run_results.json plus `extra` results."""
     results = [model(name) for name in REQUIRED_MARTS]
-    results += [model("rejected_messages", "audit"), model("duplicate_ratings", "audit"), model("stg_cs_raw__messages", "staging")]
+    results += [
+        model("rejected_messages", "audit"),
+        model("duplicate_ratings", "audit"),
+        model("stg_cs_raw__messages", "staging"),
+    ]
     results += [{"unique_id": "seed.cs_rules.rule_catalog", "status": "success", "relation_name": None}]
     results += [data_test("unique_consult_reply_pairs_message_id")]
     return {
@@ -79,7 +83,9 @@ def test_clean_build_publishes_marts_seed_audit_and_stored_failures() -> None:
 
 
 def test_failing_warn_severity_threshold_tests_do_not_block() -> None:
-    warned = data_test("shop_months_failing_3_1_2_satisfaction", "warn", stored_as="shop_months_failing_3_1_2_satisfaction")
+    warned = data_test(
+        "shop_months_failing_3_1_2_satisfaction", "warn", stored_as="shop_months_failing_3_1_2_satisfaction"
+    )
     build = read_build_info(run_results(warned))
     assert build.warned == ("test.cs_rules.shop_months_failing_3_1_2_satisfaction.abc123",)
     assert "assessment_failures.shop_months_failing_3_1_2_satisfaction" in labels(build.relations)
@@ -92,7 +98,11 @@ def test_failing_warn_severity_threshold_tests_do_not_block() -> None:
         data_test("assessment_rates_between_0_and_1", "error"),
         model("shop_monthly_assessment", status="error"),
         {**model("shop_monthly_rule_results"), "status": "skipped"},
-        {"unique_id": "unit_test.cs_rules.shop_monthly_rule_results.second_version", "status": "fail", "relation_name": None},
+        {
+            "unique_id": "unit_test.cs_rules.shop_monthly_rule_results.second_version",
+            "status": "fail",
+            "relation_name": None,
+        },
     ],
     ids=["error-severity test fails", "test errors", "model errors", "model skipped", "unit test fails"],
 )
@@ -126,7 +136,9 @@ def test_missing_mart_refuses() -> None:
 
 def test_optional_marts_are_published_when_the_project_builds_them() -> None:
     without = labels(read_build_info(run_results()).relations)
-    with_them = labels(read_build_info(run_results(model("content_rule_hits"), model("harassment_incidents"))).relations)
+    with_them = labels(
+        read_build_info(run_results(model("content_rule_hits"), model("harassment_incidents"))).relations
+    )
     assert "main.content_rule_hits" not in without
     assert {"main.content_rule_hits", "main.harassment_incidents"} <= set(with_them)
 
@@ -143,8 +155,17 @@ def test_no_run_results_refuses(tmp_path: Path) -> None:
 
 def test_cli_refusal_exits_2_and_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "run_results.json").write_text(json.dumps(run_results(data_test("not_null_x", "fail"))))
-    config = PublishConfig(tmp_path / "b.duckdb", tmp_path / "p.duckdb", tmp_path / "exports", tmp_path / "run_results.json")
-    argv = ["--db", str(config.build_db), "--publish-path", str(config.publish_path), "--export-dir", str(config.export_dir)]
+    config = PublishConfig(
+        tmp_path / "b.duckdb", tmp_path / "p.duckdb", tmp_path / "exports", tmp_path / "run_results.json"
+    )
+    argv = [
+        "--db",
+        str(config.build_db),
+        "--publish-path",
+        str(config.publish_path),
+        "--export-dir",
+        str(config.export_dir),
+    ]
     assert main([*argv, "--run-results", str(config.run_results)]) == 2
     err = capsys.readouterr().err
     assert "publish refused" in err and "test.cs_rules.not_null_x.abc123: fail" in err

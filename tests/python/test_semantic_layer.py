@@ -37,11 +37,22 @@ def mf_project(published_demo: Warehouse, tmp_path_factory: pytest.TempPathFacto
     return project
 
 
-def mf_query(project: Path, warehouse: Warehouse, metrics: Sequence[str], group_by: Sequence[str]) -> list[dict[str, str]]:
+def mf_query(
+    project: Path, warehouse: Warehouse, metrics: Sequence[str], group_by: Sequence[str]
+) -> list[dict[str, str]]:
     """Rows of `mf query --metrics ... --group-by ...` (its CSV output)."""
     out = project / f"{'_'.join(metrics)}__{'_'.join(group_by)}.csv"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "mf"), "query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out)],
+        [
+            str(Path(sys.executable).parent / "mf"),
+            "query",
+            "--metrics",
+            ",".join(metrics),
+            "--group-by",
+            ",".join(group_by),
+            "--csv",
+            str(out),
+        ],
         cwd=project,
         env=dbt_env(warehouse.raw_dir, warehouse.db_path),
         capture_output=True,
@@ -58,43 +69,78 @@ def day_of(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
-def test_monthly_reply_rate_and_satisfaction_are_pooled_ratios_of_the_marts(mf_project: Path, published_demo: Warehouse) -> None:
-    rows = mf_query(mf_project, published_demo, ["reply_rate_5min", "satisfaction_rate", "consult_messages"], ["metric_time__month"])
+def test_monthly_reply_rate_and_satisfaction_are_pooled_ratios_of_the_marts(
+    mf_project: Path, published_demo: Warehouse
+) -> None:
+    rows = mf_query(
+        mf_project, published_demo, ["reply_rate_5min", "satisfaction_rate", "consult_messages"], ["metric_time__month"]
+    )
     answered = {day_of(row["metric_time__month"]): row for row in rows}
     reply = query(
         published_demo.db_path,
-        "select assessment_month, sum(replied_within_5min_count) / sum(consult_message_count), sum(consult_message_count) "
-        "from main.shop_monthly_reply_rate group by all",
+        """
+        select assessment_month, sum(replied_within_5min_count) / sum(consult_message_count), sum(consult_message_count)
+        from main.shop_monthly_reply_rate
+        group by all
+        """,
     )
     satisfaction = dict(
-        query(published_demo.db_path, "select assessment_month, sum(satisfied_count) / sum(rating_count) from main.shop_monthly_satisfaction group by all")
+        query(
+            published_demo.db_path,
+            "select assessment_month, sum(satisfied_count) / sum(rating_count) "
+            "from main.shop_monthly_satisfaction group by all",
+        )
     )
     assert set(answered) == {month for month, _, _ in reply} and len(answered) == 2
     for month, pooled_rate, consult in reply:
         assert float(answered[month]["reply_rate_5min"]) == pytest.approx(pooled_rate, abs=1e-12)
         assert int(answered[month]["consult_messages"]) == consult
         assert float(answered[month]["satisfaction_rate"]) == pytest.approx(satisfaction[month], abs=1e-12)
-    averaged = query(published_demo.db_path, "select avg(reply_rate_5min) from main.shop_monthly_reply_rate group by assessment_month")
+    averaged = query(
+        published_demo.db_path,
+        "select avg(reply_rate_5min) from main.shop_monthly_reply_rate group by assessment_month",
+    )
     assert {round(float(row["reply_rate_5min"]), 9) for row in rows}.isdisjoint({round(a, 9) for (a,) in averaged})
 
 
 def test_daily_reply_rate_by_shop_equals_the_daily_mart(mf_project: Path, published_demo: Warehouse) -> None:
     rows = mf_query(mf_project, published_demo, ["reply_rate_5min", "consult_messages"], ["shop", "metric_time__day"])
     answered = {(row["shop"], day_of(row["metric_time__day"])): row for row in rows}
-    mart = query(published_demo.db_path, "select shop_id, activity_date, reply_rate_5min, consult_message_count from main.shop_daily_reply_rate")
+    mart = query(
+        published_demo.db_path,
+        "select shop_id, activity_date, reply_rate_5min, consult_message_count from main.shop_daily_reply_rate",
+    )
     assert set(answered) == {(shop, day) for shop, day, _, _ in mart}
     for shop, day, rate, consult in mart:
         row = answered[(shop, day)]
         assert int(row["consult_messages"]) == consult
-        assert (row["reply_rate_5min"] == "") if rate is None else float(row["reply_rate_5min"]) == pytest.approx(rate, abs=1e-12)
+        assert (
+            (row["reply_rate_5min"] == "")
+            if rate is None
+            else float(row["reply_rate_5min"]) == pytest.approx(rate, abs=1e-12)
+        )
 
 
 def test_content_rule_hits_by_shop_and_month_equal_the_assessment(mf_project: Path, published_demo: Warehouse) -> None:
-    rows = mf_query(mf_project, published_demo, ["content_rule_hits", "content_hit_messages"], ["shop", "metric_time__month"])
+    rows = mf_query(
+        mf_project, published_demo, ["content_rule_hits", "content_hit_messages"], ["shop", "metric_time__month"]
+    )
     mart = query(
         published_demo.db_path,
-        "select shop_id, assessment_month, hit_count_2_3 + hit_count_2_4 + hit_count_2_5 + hit_count_2_7 + hit_count_2_8 "
-        "+ hit_count_2_9, content_hit_message_count from main.shop_monthly_assessment",
+        """
+        select
+            shop_id,
+            assessment_month,
+            hit_count_2_3 + hit_count_2_4 + hit_count_2_5 + hit_count_2_7 + hit_count_2_8 + hit_count_2_9,
+            content_hit_message_count
+        from main.shop_monthly_assessment
+        """,
     )
-    answered = {(row["shop"], day_of(row["metric_time__month"])): (int(row["content_rule_hits"]), int(row["content_hit_messages"])) for row in rows}
+    answered = {
+        (row["shop"], day_of(row["metric_time__month"])): (
+            int(row["content_rule_hits"]),
+            int(row["content_hit_messages"]),
+        )
+        for row in rows
+    }
     assert answered == {(shop, month): (hits, messages) for shop, month, hits, messages in mart}
