@@ -58,12 +58,15 @@ class Warehouse:
         """(Re)write the raw export: the small demo data over `days` days."""
         generate(self.raw_dir, shops=DEMO_SHOPS, days=days, start=DEMO_START, force=True)
 
-    def build(self) -> None:
-        """A real `dbt build` of the raw export (it must succeed)."""
-        run_dbt(["build"], raw_dir=self.raw_dir, db_path=self.db_path)
+    def build(self, *args: str) -> None:
+        """A real `dbt build [args]` of the raw export (it must succeed)."""
+        run_dbt(["build", *args], raw_dir=self.raw_dir, db_path=self.db_path)
 
     def copy_to(self, root: Path) -> Warehouse:
-        """An independent copy (symlinks kept as links, so the export folder still swaps)."""
+        """An independent copy (symlinks kept as links, so the export folder still swaps).
+
+        The copy's raw files live elsewhere than those its incremental models loaded, so its next
+        build must be `dbt build --full-refresh` (docs/decisions.md, "Incremental builds")."""
         shutil.copytree(self.root, root, symlinks=True)
         return Warehouse(root)
 

@@ -216,7 +216,7 @@ def test_open_reader_keeps_its_snapshot_while_a_build_and_publish_replace_it(
     try:
         opened = bi_reader.read(f"select any_value(dbt_invocation_id) from main.{MANIFEST_TABLE}")
         warehouse.generate(SECOND_DEMO_DAYS)
-        warehouse.build()  # raises if the open reader blocked it
+        warehouse.build("--full-refresh")  # raises if the open reader blocked it
         publish(warehouse.config)  # raises if the open reader blocked it
         # The reader's first look at the marts comes after the swap: it must still read, whole and
         # unchanged, the file it opened (not blocks of the new one at the old offsets).
@@ -233,9 +233,9 @@ def test_open_reader_keeps_its_snapshot_while_a_build_and_publish_replace_it(
 
 
 def start_build(warehouse: Warehouse) -> subprocess.Popen[str]:
-    """`dbt build` as a child process in its own process group, its log lines readable as they come."""
+    """`dbt build --full-refresh` as a child process in its own process group, its log lines readable as they come."""
     return subprocess.Popen(
-        [dbt_executable(), "build"],
+        [dbt_executable(), "build", "--full-refresh"],
         cwd=REPO_ROOT,
         env=dbt_env(warehouse.raw_dir, warehouse.db_path),
         stdout=subprocess.PIPE,
@@ -279,7 +279,7 @@ def test_failing_build_is_refused_naming_the_failure(published_demo: Warehouse, 
     warehouse = published_demo.copy_to(tmp_path / "warehouse")
     before = published_figures(warehouse)
     result = run_dbt(
-        ["build", "--vars", "{platform_timezone: Not/A_Zone}"],
+        ["build", "--full-refresh", "--vars", "{as_of: not a time}"],  # int_assessment_watermark fails
         raw_dir=warehouse.raw_dir,
         db_path=warehouse.db_path,
         check=False,
@@ -287,5 +287,5 @@ def test_failing_build_is_refused_naming_the_failure(published_demo: Warehouse, 
     assert result.returncode != 0
     with pytest.raises(PublishRefused, match=r"error\(s\)") as refusal:
         publish(warehouse.config)
-    assert "model.cs_rules." in str(refusal.value) and ": error" in str(refusal.value)
+    assert "model.cs_rules.int_assessment_watermark: error" in str(refusal.value)
     assert published_figures(warehouse) == before
