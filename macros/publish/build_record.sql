@@ -1,13 +1,13 @@
 {#-
     on-run-start / on-run-end hooks: record each dbt invocation that may change relations (build, run,
-    seed, snapshot, test) in build_meta.dbt_invocations, started when it begins and finished when it
+    seed, snapshot, test, retry, clone) in build_meta.dbt_invocations, started when it begins and finished when it
     ends. `python -m cs_tools.publish` publishes only if the database's latest invocation is the one
     target/run_results.json describes and it finished: a build killed half-way never reaches
     on-run-end, so its half-written database is never published (docs/decisions.md, "Publishing").
     Times are dbt's own UTC clock, not the engine's, so the SQL is plain.
 -#}
 {% macro build_record_commands() %}
-    {{ return(['build', 'run', 'seed', 'snapshot', 'test']) }}
+    {{ return(['build', 'run', 'seed', 'snapshot', 'test', 'retry', 'clone']) }}
 {% endmacro %}
 
 
