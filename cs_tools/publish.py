@@ -174,30 +174,50 @@ def parse_relation_name(relation_name: str) -> Relation:
     return Relation(schema=parts[-2], name=parts[-1])
 
 
-def relations_to_publish(results: Sequence[dict[str, Any]]) -> tuple[Relation, ...]:
-    """The tables this build produced that BI reads: marts, seeds, audit tables, stored failures."""
-    built = {str(result["unique_id"]): result for result in results}
+def mart_relations(built: dict[str, dict[str, Any]]) -> list[Relation]:
+    """The required marts (refuse when one is missing) and the optional ones this build produced."""
 
-    def model_relation(name: str) -> Relation | None:
+    def relation(name: str) -> Relation | None:
         result = built.get(f"model.{PROJECT}.{name}")
         return parse_relation_name(result["relation_name"]) if result and result.get("relation_name") else None
 
-    missing = [name for name in REQUIRED_MARTS if model_relation(name) is None]
+    missing = [name for name in REQUIRED_MARTS if relation(name) is None]
     if missing:
         raise PublishRefused(f"the build did not produce the marts {', '.join(missing)}; nothing published")
-    marts = [model_relation(name) for name in (*REQUIRED_MARTS, *OPTIONAL_MARTS)]
-    seeds = [Relation(schema, name) for schema, name in SEEDS if f"seed.{PROJECT}.{name}" in built]
-    if len(seeds) != len(SEEDS):
-        raise PublishRefused("the build did not load the rule_catalog seed; nothing published")
-    produced = [
+    return [rel for rel in (relation(name) for name in (*REQUIRED_MARTS, *OPTIONAL_MARTS)) if rel is not None]
+
+
+def seed_relations(built: dict[str, dict[str, Any]]) -> list[Relation]:
+    """The published seeds (the rule catalog); refuse when the build did not load one."""
+    missing = [name for _, name in SEEDS if f"seed.{PROJECT}.{name}" not in built]
+    if missing:
+        raise PublishRefused(f"the build did not load the seeds {', '.join(missing)}; nothing published")
+    return [Relation(schema, name) for schema, name in SEEDS]
+
+
+def produced_relations(
+    results: Sequence[dict[str, Any]], schema: str, prefixes: tuple[str, ...] = ("",)
+) -> list[Relation]:
+    """Tables in `schema` (names starting with one of `prefixes`) that this build's models or
+    store_failures tests wrote, by name; a stale table the build no longer writes is not among them."""
+    relations = [
         parse_relation_name(result["relation_name"])
         for result in results
         if result.get("relation_name") and str(result["unique_id"]).startswith(("model.", "test."))
     ]
-    audit = [rel for rel in produced if rel.schema == AUDIT_SCHEMA and rel.name.startswith(AUDIT_PREFIXES)]
-    failures = [rel for rel in produced if rel.schema == FAILURES_SCHEMA]
-    ordered = [rel for rel in marts if rel is not None] + seeds + sorted(audit, key=lambda r: r.name)
-    return tuple(ordered + sorted(failures, key=lambda r: r.name))
+    chosen = [rel for rel in relations if rel.schema == schema and rel.name.startswith(prefixes)]
+    return sorted(chosen, key=lambda rel: rel.name)
+
+
+def relations_to_publish(results: Sequence[dict[str, Any]]) -> tuple[Relation, ...]:
+    """The tables this build produced that BI reads: marts, seeds, audit tables, stored failures."""
+    built = {str(result["unique_id"]): result for result in results}
+    return (
+        *mart_relations(built),
+        *seed_relations(built),
+        *produced_relations(results, AUDIT_SCHEMA, AUDIT_PREFIXES),
+        *produced_relations(results, FAILURES_SCHEMA),
+    )
 
 
 def read_build_info(run_results: dict[str, Any]) -> BuildInfo:
@@ -222,7 +242,7 @@ def read_build_info(run_results: dict[str, Any]) -> BuildInfo:
 
 
 def check_build_record(connection: duckdb.DuckDBPyConnection, catalog: str, build: BuildInfo) -> None:
-    """The build database's latest dbt invocation must be `build` and must have finished."""
+    """The build database's latest dbt invocation must be the one run_results.json describes, finished."""
     try:
         latest = connection.execute(
             f'select invocation_id, command, finished_at from "{catalog}".build_meta.dbt_invocations '
