@@ -52,10 +52,12 @@ test: test-python test-dbt lint  ## everything that checks the project
 test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations
 	$(BIN)/pytest
 
-test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data
+test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them
 	@rm -rf warehouse/test && mkdir -p warehouse/test
 	$(BIN)/python -m cs_tools.generate_demo_data --out warehouse/test/raw --shops 8 --days 35 --start 2026-01-20 --force
 	CS_RAW_DIR=warehouse/test/raw CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb $(BIN)/dbt build
+	CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb CS_PUBLISH_PATH=warehouse/test/cs_rules_published.duckdb \
+		CS_EXPORT_DIR=warehouse/test/exports $(BIN)/python -m cs_tools.publish
 
 lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) on every model
 	$(BIN)/ruff check cs_tools tests/python
