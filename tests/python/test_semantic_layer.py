@@ -134,6 +134,7 @@ def test_content_rule_hits_by_shop_and_month_equal_the_assessment(mf_project: Pa
             hit_count_2_3 + hit_count_2_4 + hit_count_2_5 + hit_count_2_7 + hit_count_2_8 + hit_count_2_9,
             content_hit_message_count
         from main.shop_monthly_assessment
+        where content_hit_message_count > 0
         """,
     )
     answered = {
@@ -144,3 +145,20 @@ def test_content_rule_hits_by_shop_and_month_equal_the_assessment(mf_project: Pa
         for row in rows
     }
     assert answered == {(shop, month): (hits, messages) for shop, month, hits, messages in mart}
+    assert sum(hits for hits, _ in answered.values()) >= sum(messages for _, messages in answered.values()) > 0
+
+
+def test_content_rule_hits_by_day_and_clause_count_messages_once_per_clause(
+    mf_project: Path, published_demo: Warehouse
+) -> None:
+    rows = mf_query(mf_project, published_demo, ["content_rule_hits"], ["metric_time__day", "content_rule_hit__clause"])
+    answered = {
+        (day_of(row["metric_time__day"]), row["content_rule_hit__clause"]): int(row["content_rule_hits"])
+        for row in rows
+    }
+    mart = query(
+        published_demo.db_path,
+        "select sent_date, clause, count(distinct message_id) from main.content_rule_hits group by all",
+    )
+    assert answered == {(day, clause): hits for day, clause, hits in mart}
+    assert len({clause for _, clause in answered}) >= 2
