@@ -48,8 +48,9 @@ REQUIRED_MARTS: tuple[str, ...] = (
     "shop_daily_reply_rate",
     "shop_monthly_satisfaction",
     "consult_reply_pairs",
+    "content_rule_hits",
 )
-OPTIONAL_MARTS: tuple[str, ...] = ("content_rule_hits", "harassment_incidents")
+OPTIONAL_MARTS: tuple[str, ...] = ("harassment_incidents",)
 SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)
 AUDIT_SCHEMA = "audit"
 AUDIT_PREFIXES: tuple[str, ...] = ("rejected_", "duplicate_")

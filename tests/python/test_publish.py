@@ -119,7 +119,12 @@ def test_exports_have_the_rows_of_the_published_tables(published_demo: Warehouse
     manifest = export_manifest(published_demo)
     export_dir = published_demo.config.export_dir
     exported = set(manifest["tables"])
-    assert {"main.shop_monthly_assessment", "main.shop_daily_reply_rate", "main.consult_reply_pairs"} <= exported
+    assert {
+        "main.shop_monthly_assessment",
+        "main.shop_daily_reply_rate",
+        "main.consult_reply_pairs",
+        "main.content_rule_hits",
+    } <= exported
     assert {
         name for name in tables(published_demo.config.publish_path) if name.startswith(f"{FAILURES_SCHEMA}.")
     } <= exported
@@ -131,20 +136,25 @@ def test_exports_have_the_rows_of_the_published_tables(published_demo: Warehouse
             assert exported_rows == (published_rows,) == (entry["rows"],), name
 
 
-def test_reply_pairs_are_partitioned_by_month_with_every_column_kept(published_demo: Warehouse) -> None:
-    entry = export_manifest(published_demo)["tables"]["main.consult_reply_pairs"]
-    folder = published_demo.config.export_dir / "consult_reply_pairs"
+@pytest.mark.parametrize(
+    ("table", "month_column"), [("consult_reply_pairs", "assessment_month"), ("content_rule_hits", "sent_month")]
+)
+def test_large_marts_are_partitioned_by_month_with_every_column_kept(
+    published_demo: Warehouse, table: str, month_column: str
+) -> None:
+    entry = export_manifest(published_demo)["tables"][f"main.{table}"]
+    folder = published_demo.config.export_dir / table
     months = query(
         published_demo.config.publish_path,
-        "select distinct strftime(assessment_month, '%Y-%m') from main.consult_reply_pairs order by 1",
+        f"select distinct strftime({month_column}, '%Y-%m') from main.{table} order by 1",
     )
     assert sorted(path.name for path in folder.iterdir()) == [f"month={month}" for (month,) in months]
-    assert len(months) == 2 and entry["partitioned_by"].startswith("month")
+    assert len(months) == 2 and entry["partitioned_by"] == f"month (YYYY-MM of {month_column})"
     with duckdb.connect() as connection:
         columns = connection.execute(
             f"describe select * from read_parquet('{folder}/*/*.parquet', hive_partitioning = false)"
         ).fetchall()
-    published_columns = query(published_demo.config.publish_path, "describe main.consult_reply_pairs")
+    published_columns = query(published_demo.config.publish_path, f"describe main.{table}")
     assert [(c[0], c[1]) for c in columns] == [(c[0], c[1]) for c in published_columns]
 
 
