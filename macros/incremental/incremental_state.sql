@@ -137,6 +137,12 @@
 {% endmacro %}
 
 
+{#- In an incremental run, incremental_from_ms(); in a full build, the earliest valid event time. -#}
+{% macro incremental_lower_bound_ms() %}
+    {{ return(incremental_from_ms() if is_incremental() else date_to_epoch_ms(var('min_valid_event_at'))) }}
+{% endmacro %}
+
+
 {#- The message files pending in this run, as an SQL list of string literals ('(null)' when none). -#}
 {% macro pending_message_files_sql() %}
     {% set files = run_query("select file_name from raw.pending_files where entity = 'messages'").columns[0].values() %}

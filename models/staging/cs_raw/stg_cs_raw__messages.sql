@@ -28,9 +28,7 @@ valid_messages as (
     from {{ ref('base_cs_raw__messages') }}
     where
         reject_reason is null
-        {% if is_incremental() %}
-            and sent_at_ms >= {{ incremental_from_ms() }}
-        {% endif %}
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 first_deliveries as (
