@@ -17,3 +17,63 @@
     {{ percentile_cont('cast(reply_latency_seconds as double)', 0.9) }} filter (where is_assessed and is_replied)
         as p90_reply_latency_seconds
 {% endmacro %}
+
+
+{#-
+    The whole reply-rate rollup of consult_reply_pairs by shop and `period_column` (activity_date or
+    assessment_month), shared by the daily and monthly marts. Incremental runs recompute only the
+    (shop, period) groups holding a message judged again in this run.
+-#}
+{% macro select_reply_rate_rollup(period_column) %}
+    {%- set from_ms = incremental_from_ms() if is_incremental() else none %}
+    with
+
+    pairs as (
+        select
+            shop_id,
+            {{ period_column }},
+            is_counted_unit,
+            is_in_assessment_window,
+            is_assessed,
+            is_replied,
+            is_replied_within_5min,
+            is_pending,
+            reply_latency_seconds,
+        from {{ ref('consult_reply_pairs') }}
+    ),
+
+    {% if from_ms is not none %}
+        touched as (
+            select distinct
+                shop_id,
+                {{ period_column }},
+            from {{ ref('consult_reply_pairs') }}
+            where
+                sent_at >= {{ epoch_ms_to_timestamp(from_ms) }}
+                or replied_at >= {{ epoch_ms_to_timestamp(from_ms) }}
+        ),
+
+        recomputed_pairs as (
+            select pairs.*
+            from pairs
+            semi join touched
+                on pairs.shop_id = touched.shop_id
+                and pairs.{{ period_column }} = touched.{{ period_column }}
+        ),
+    {% else %}
+        recomputed_pairs as (
+            select * from pairs
+        ),
+    {% endif %}
+
+    final as (
+        select
+            shop_id,
+            {{ period_column }},
+            {{ reply_rate_measures() }},
+        from recomputed_pairs
+        group by shop_id, {{ period_column }}
+    )
+
+    select * from final
+{% endmacro %}

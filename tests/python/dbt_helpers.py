@@ -13,33 +13,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cs_tools.generate_demo_data import MESSAGES_SCHEMA, RATINGS_SCHEMA
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-MESSAGE_SCHEMA = pa.schema(
-    [
-        ("message_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("shop_id", pa.string()),
-        ("user_id", pa.string()),
-        ("sender_role", pa.string()),
-        ("sender_account_id", pa.string()),
-        ("msg_type", pa.string()),
-        ("content", pa.string()),
-        ("sent_at_ms", pa.int64()),
-    ]
-)
-
-RATING_SCHEMA = pa.schema(
-    [
-        ("rating_id", pa.string()),
-        ("shop_id", pa.string()),
-        ("user_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("rating", pa.string()),
-        ("source", pa.string()),
-        ("rated_at_ms", pa.int64()),
-    ]
-)
+# The raw data contract's Arrow schemas, from the generator (one definition).
+MESSAGE_SCHEMA = MESSAGES_SCHEMA
+RATING_SCHEMA = RATINGS_SCHEMA
 
 
 def dbt_executable() -> str:
