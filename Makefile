@@ -47,7 +47,9 @@ test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated
 	$(BIN)/python -m cs_tools.generate_demo_data --out warehouse/test/raw --shops 8 --days 35 --start 2026-01-20 --force
 	CS_RAW_DIR=warehouse/test/raw CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb $(BIN)/dbt build
 
-lint: $(STAMP)  ## sqlfluff lint of every model, macro-rendered with the dbt templater
+lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) on every model
+	$(BIN)/ruff check cs_tools tests/python
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models analyses
 
 # Benchmark (a report, not a test): N messages, full dbt build vs bench/floor.sql, incremental step.

@@ -1,5 +1,6 @@
 -- Shops whose 5-minute reply rate or satisfaction moved most since the previous month, and whether
--- the move crossed the 80% line (a shop that started or stopped failing).
+-- the move crossed the 80% line (a shop that started or stopped failing; a month without a verdict
+-- on either side does not count as a change).
 with
 
 assessment as (
@@ -33,11 +34,11 @@ final as (
         previous_reply_rate_5min,
         reply_rate_5min,
         reply_rate_5min - previous_reply_rate_5min as reply_rate_change,
-        previous_reply_rate_passed is distinct from reply_rate_passed as has_reply_verdict_changed,
+        coalesce(previous_reply_rate_passed <> reply_rate_passed, false) as has_reply_verdict_changed,
         previous_satisfaction_rate,
         satisfaction_rate,
         satisfaction_rate - previous_satisfaction_rate as satisfaction_change,
-        previous_satisfaction_passed is distinct from satisfaction_passed as has_satisfaction_verdict_changed,
+        coalesce(previous_satisfaction_passed <> satisfaction_passed, false) as has_satisfaction_verdict_changed,
     from with_previous
     where previous_month is not null
 )

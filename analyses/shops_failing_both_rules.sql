@@ -26,7 +26,8 @@ final as (
         satisfaction_rate,
         violation_categories,
     from assessment
-    where not reply_rate_passed
+    where
+        not reply_rate_passed
         and not satisfaction_passed
 )
 

@@ -40,3 +40,29 @@
 {% macro duckdb__sorted_distinct_string_agg(expression, separator) -%}
     nullif(array_to_string(list_sort(list_distinct(list({{ expression }}))), '{{ separator }}'), '')
 {%- endmacro %}
+
+
+{#- the value of `expression` (null included) on the row with the greatest / least (key_1, key_2, ...) in a group -#}
+{% macro arg_max(expression, order_keys) -%}
+    {{ return(adapter.dispatch('arg_max', 'cs_rules')(expression, order_keys)) }}
+{%- endmacro %}
+
+{% macro default__arg_max(expression, order_keys) -%}
+    max_by({{ expression }}, struct({{ order_keys | join(', ') }}))
+{%- endmacro %}
+
+{% macro duckdb__arg_max(expression, order_keys) -%}
+    arg_max_null({{ expression }}, row({{ order_keys | join(', ') }}))
+{%- endmacro %}
+
+{% macro arg_min(expression, order_keys) -%}
+    {{ return(adapter.dispatch('arg_min', 'cs_rules')(expression, order_keys)) }}
+{%- endmacro %}
+
+{% macro default__arg_min(expression, order_keys) -%}
+    min_by({{ expression }}, struct({{ order_keys | join(', ') }}))
+{%- endmacro %}
+
+{% macro duckdb__arg_min(expression, order_keys) -%}
+    arg_min_null({{ expression }}, row({{ order_keys | join(', ') }}))
+{%- endmacro %}

@@ -76,15 +76,24 @@
 {%- endmacro %}
 
 
-{#- 'YYYY-MM-DD HH:MM:SS[.fff]' platform-local wall clock -> epoch milliseconds (UTC) -#}
-{% macro local_timestamp_to_epoch_ms(local_timestamp_literal, tz=none) -%}
-    {{ return(adapter.dispatch('local_timestamp_to_epoch_ms', 'cs_rules')(local_timestamp_literal, tz or var('platform_timezone'))) }}
+{#- a naive platform-local wall-clock timestamp expression -> epoch milliseconds (UTC) -#}
+{% macro local_to_epoch_ms(local_timestamp, tz=none) -%}
+    {{ return(adapter.dispatch('local_to_epoch_ms', 'cs_rules')(local_timestamp, tz or var('platform_timezone'))) }}
 {%- endmacro %}
 
-{% macro default__local_timestamp_to_epoch_ms(local_timestamp_literal, tz) -%}
-    unix_millis(to_utc_timestamp(timestamp '{{ local_timestamp_literal }}', '{{ tz }}'))
+{% macro default__local_to_epoch_ms(local_timestamp, tz) -%}
+    unix_millis(to_utc_timestamp({{ local_timestamp }}, '{{ tz }}'))
 {%- endmacro %}
 
-{% macro duckdb__local_timestamp_to_epoch_ms(local_timestamp_literal, tz) -%}
-    epoch_ms(timezone('{{ tz }}', timestamp '{{ local_timestamp_literal }}'))
+{% macro duckdb__local_to_epoch_ms(local_timestamp, tz) -%}
+    epoch_ms(timezone('{{ tz }}', {{ local_timestamp }}))
+{%- endmacro %}
+
+
+{#- var as_of ('YYYY-MM-DD HH:MM:SS', platform-local) as epoch ms, or none when unset -#}
+{% macro as_of_epoch_ms() -%}
+    {%- if var('as_of') is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(local_to_epoch_ms("timestamp '" ~ (var('as_of') | string | replace("'", "")) ~ "'")) }}
 {%- endmacro %}

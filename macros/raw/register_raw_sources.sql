@@ -42,6 +42,9 @@
             {% endset %}
         {% endif %}
         {% do run_query('create or replace view raw.' ~ entity ~ ' as ' ~ view_sql) %}
+        {% if entity == 'messages' %}
+            {% do prepare_incremental_state(file_glob, file_count) %}
+        {% endif %}
     {% endfor %}
     {{ return('') }}
 {% endmacro %}

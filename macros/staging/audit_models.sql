@@ -4,8 +4,11 @@
     removed), with the file and row they came from.
 -#}
 
-{#- rows that cannot be used, with every reason -#}
-{% macro select_rejected_rows(base_model, raw_columns) %}
+{#-
+    Rows that cannot be used, with every reason. `file_filter_sql` (an SQL list of file names)
+    limits the scan to those files: the incremental run reads only new or changed files.
+-#}
+{% macro select_rejected_rows(base_model, raw_columns, file_filter_sql=none) %}
     with
 
     rejected as (
@@ -18,6 +21,9 @@
             reject_reason,
         from {{ ref(base_model) }}
         where reject_reason is not null
+        {% if file_filter_sql is not none %}
+            and _source_file in {{ file_filter_sql }}
+        {% endif %}
     ),
 
     final as (
@@ -35,8 +41,16 @@
 {% endmacro %}
 
 
-{#- valid rows dropped because their id was already kept: exact re-deliveries and conflicts -#}
-{% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns) %}
+{#-
+    Valid rows dropped because their id was already kept: exact re-deliveries and conflicts.
+    Incremental (`from_ms` given): only rows whose event is at or after from_ms are judged; an id
+    kept earlier is read from `kept_model` (the staging table, whose `kept_columns` are the typed
+    values the fingerprint is made of), so a late re-delivery is still told from a conflict.
+-#}
+{% macro select_duplicate_rows(
+    base_model, id_column, event_ms_column, raw_columns, fingerprint_columns,
+    from_ms=none, kept_model=none
+) %}
     with
 
     valid_rows as (
@@ -51,25 +65,55 @@
             _source_row_number,
         from {{ ref(base_model) }}
         where reject_reason is null
+        {% if from_ms is not none %}
+            and {{ event_ms_column }} >= {{ from_ms }}
+        {% endif %}
     ),
+
+    {% if from_ms is not none %}
+        kept_earlier as (
+            select
+                {% for column in raw_columns %}
+                    cast(null as varchar) as raw_{{ column }},
+                {% endfor %}
+                {{ id_column }},
+                {{ event_ms_column }},
+                {{ row_fingerprint(fingerprint_columns) }} as row_fingerprint,
+                source_file as _source_file,
+                source_row_number as _source_row_number,
+            from {{ ref(kept_model) }}
+            where {{ event_ms_column }} < {{ from_ms }}
+                and {{ id_column }} in (select valid_rows.{{ id_column }} from valid_rows)
+        ),
+
+        candidates as (
+            select * from valid_rows
+            union all
+            select * from kept_earlier
+        ),
+    {% else %}
+        candidates as (
+            select * from valid_rows
+        ),
+    {% endif %}
 
     repeated_ids as (
         select {{ id_column }}
-        from valid_rows
+        from candidates
         group by {{ id_column }}
         having count(*) > 1
     ),
 
     ranked as (
         select
-            valid_rows.*,
+            candidates.*,
             row_number() over delivery as delivery_rank,
-            first_value(valid_rows.row_fingerprint) over delivery as kept_fingerprint,
-            first_value(valid_rows._source_file) over delivery as kept_source_file,
-            first_value(valid_rows._source_row_number) over delivery as kept_source_row_number,
-        from valid_rows
+            first_value(candidates.row_fingerprint) over delivery as kept_fingerprint,
+            first_value(candidates._source_file) over delivery as kept_source_file,
+            first_value(candidates._source_row_number) over delivery as kept_source_row_number,
+        from candidates
         semi join repeated_ids
-            on valid_rows.{{ id_column }} = repeated_ids.{{ id_column }}
+            on candidates.{{ id_column }} = repeated_ids.{{ id_column }}
         window delivery as ({{ first_delivery_window(id_column, event_ms_column) }})
     ),
 

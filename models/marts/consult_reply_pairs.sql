@@ -1,9 +1,19 @@
 -- One row per valid user message: its reply, its latency, and whether and how it counts in the
 -- 5-minute reply rate (2.2, 3.1.1). The fact BI and auditors drill into.
+-- Incremental: messages sent in this run's window, and earlier ones still unreplied (a late reply
+-- may have come; pending ones may have run out), are judged again.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='message_id',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+) }}
 {%- set window_ms = var('reply_window_seconds') * 1000 %}
 {%- set window_start_ms = clock_to_ms(var('assessment_window_start')) %}
 {%- set window_end_ms = clock_to_ms(var('assessment_window_end')) %}
 {%- set count_unit = var('reply_rate_count_unit') %}
+{%- set from_ms = incremental_from_ms() if is_incremental() else none %}
 {%- if count_unit not in ['message', 'turn'] %}
     {{ exceptions.raise_compiler_error("var reply_rate_count_unit must be 'message' or 'turn', not " ~ count_unit) }}
 {%- endif %}
@@ -30,6 +40,17 @@ paired as (
         reply_conversation_id,
         replied_at_ms,
     from {{ ref('int_user_messages__paired') }}
+    {% if from_ms is not none %}
+        where
+            sent_at_ms >= {{ from_ms }}
+            or message_id in (
+                select previous.message_id
+                from {{ this }} as previous
+                where
+                    not previous.is_replied
+                    and previous.sent_at < {{ epoch_ms_to_timestamp(from_ms) }}
+            )
+    {% endif %}
 ),
 
 watermark as (

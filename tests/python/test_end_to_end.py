@@ -9,7 +9,6 @@ file, a row without shop_id, an unknown role, an unknown rating.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cs_tools.summary import summarise
-from tests.python.dbt_helpers import query, run_dbt, write_raw, write_table, MESSAGE_SCHEMA
+from tests.python.dbt_helpers import MESSAGE_SCHEMA, query, run_dbt, write_raw, write_table
 
 PLATFORM = ZoneInfo("Asia/Shanghai")
 MARCH = date(2026, 3, 1)
@@ -71,7 +70,9 @@ def handmade_messages() -> list[dict[str, Any]]:
 
 
 def handmade_ratings() -> list[dict[str, Any]]:
-    def rating(rating_id: str, shop: str, user: str, value: str, source: str, local: str, conv: str | None) -> dict[str, Any]:
+    def rating(
+        rating_id: str, shop: str, user: str, value: str, source: str, local: str, conv: str | None
+    ) -> dict[str, Any]:
         return {
             "rating_id": rating_id,
             "shop_id": shop,
@@ -156,7 +157,9 @@ def test_reply_after_midnight_counts_in_the_month_of_the_message(built: Path) ->
 
 
 def test_stored_threshold_failures_list_exactly_the_failing_shop_months(built: Path) -> None:
-    reply = query(built, "select shop_id, assessment_month from assessment_failures.shop_months_failing_3_1_1_reply_rate")
+    reply = query(
+        built, "select shop_id, assessment_month from assessment_failures.shop_months_failing_3_1_1_reply_rate"
+    )
     satisfaction = query(
         built, "select shop_id, assessment_month from assessment_failures.shop_months_failing_3_1_2_satisfaction"
     )
@@ -210,7 +213,8 @@ def test_missing_required_column_fails_fast_naming_file_and_column(tmp_path: Pat
     rows = [{k: v for k, v in message("m1", "S1", "U1", "user", 1).items() if k != "sent_at_ms"}]
     broken_schema = MESSAGE_SCHEMA.remove(MESSAGE_SCHEMA.get_field_index("sent_at_ms"))
     write_table(tmp_path / "raw" / "messages" / "broken-day.parquet", rows, broken_schema)
-    write_table(tmp_path / "raw" / "messages" / "good-day.parquet", [message("m2", "S1", "U1", "user", ms("2026-03-10 10:00:00"))], MESSAGE_SCHEMA)
+    good_rows = [message("m2", "S1", "U1", "user", ms("2026-03-10 10:00:00"))]
+    write_table(tmp_path / "raw" / "messages" / "good-day.parquet", good_rows, MESSAGE_SCHEMA)
     result = run_dbt(["build"], raw_dir=tmp_path / "raw", db_path=tmp_path / "db.duckdb", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0

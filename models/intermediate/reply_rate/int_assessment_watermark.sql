@@ -15,7 +15,7 @@ latest as (
 final as (
     select
         {% if var('as_of') is not none %}
-            {{ local_timestamp_to_epoch_ms(var('as_of')) }} as watermark_at_ms,
+            {{ as_of_epoch_ms() }} as watermark_at_ms,
             'var_as_of' as watermark_source,
         {% else %}
             coalesce(latest_message_at_ms, 0) as watermark_at_ms,

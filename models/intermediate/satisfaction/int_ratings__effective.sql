@@ -24,7 +24,7 @@ ratings as (
         rated_month,
     from {{ ref('stg_cs_raw__ratings') }}
     {% if var('as_of') is not none %}
-        where rated_at_ms <= {{ local_timestamp_to_epoch_ms(var('as_of')) }}
+        where rated_at_ms <= {{ as_of_epoch_ms() }}
     {% endif %}
 ),
 

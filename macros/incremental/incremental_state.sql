@@ -1,0 +1,143 @@
+{#-
+    Incremental daily builds (docs/decisions.md "Incremental builds").
+
+    The on-run-start hook compares the message files on disk with audit.raw_file_loads (name, size,
+    modification time) and writes, for this run:
+      raw.pending_files       files new or changed since they were last loaded
+      raw.incremental_window  one row: reprocess_from_ms, the platform-local midnight from which the
+                              incremental models recompute. It is the earlier of the pending files'
+                              first valid event and the previous watermark less the reply window (so
+                              messages pending at it are judged again), minus var
+                              incremental_lookback_days.
+    The on-run-end hook marks the pending files loaded only when every model tagged
+    `incremental_messages` succeeded in this run, so a partial or failed run is simply redone.
+    Ratings are small (a few % of messages) and are rebuilt in full each run.
+-#}
+
+{% macro prepare_incremental_state(messages_glob, messages_file_count) %}
+    {% do run_query('create schema if not exists audit') %}
+    {% do run_query(
+        'create table if not exists audit.raw_file_loads ('
+        ~ 'entity varchar, file_name varchar, file_size bigint, file_modified_at timestamptz, loaded_at timestamp)'
+    ) %}
+    {% set pending_sql %}
+        create or replace table raw.pending_files as
+        {% if messages_file_count > 0 %}
+            select
+                'messages' as entity,
+                files.filename as file_name,
+                files.size as file_size,
+                files.last_modified as file_modified_at,
+            from read_blob('{{ messages_glob }}') as files
+            where not exists (
+                select 1
+                from audit.raw_file_loads as loads
+                where loads.entity = 'messages'
+                    and loads.file_name = files.filename
+                    and loads.file_size = files.size
+                    and loads.file_modified_at = files.last_modified
+            )
+        {% else %}
+            select
+                'messages' as entity,
+                cast(null as varchar) as file_name,
+                cast(null as bigint) as file_size,
+                cast(null as timestamptz) as file_modified_at,
+            where false
+        {% endif %}
+    {% endset %}
+    {% do run_query(pending_sql) %}
+
+    {% set staged = adapter.get_relation(database=target.database, schema='staging', identifier='stg_cs_raw__messages') %}
+    {% set pending_files = run_query('select file_name from raw.pending_files order by 1').columns[0].values() %}
+    {% set window_sql %}
+        create or replace table raw.incremental_window as
+        with
+
+        pending_events as (
+            {% if staged is not none and pending_files | length > 0 %}
+                select min(try_cast(sent_at_ms as bigint)) as pending_min_event_ms
+                from raw.messages
+                where _source_file in ({% for f in pending_files %}'{{ f | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                    and try_cast(sent_at_ms as bigint) >= {{ date_to_epoch_ms(var('min_valid_event_at')) }}
+                    and try_cast(sent_at_ms as bigint) < {{ date_to_epoch_ms(var('max_valid_event_at')) }}
+            {% else %}
+                select cast(null as bigint) as pending_min_event_ms
+            {% endif %}
+        ),
+
+        previous as (
+            {% if staged is not none %}
+                select max(sent_at_ms) as previous_max_event_ms from {{ staged }}
+            {% else %}
+                select cast(null as bigint) as previous_max_event_ms
+            {% endif %}
+        ),
+
+        window_start as (
+            select
+                pending_events.pending_min_event_ms,
+                previous.previous_max_event_ms,
+                cast({{ utc_to_local(epoch_ms_to_timestamp(
+                    'least(pending_events.pending_min_event_ms, coalesce(previous.previous_max_event_ms - '
+                    ~ (var('reply_window_seconds') * 1000) ~ ', pending_events.pending_min_event_ms))'
+                )) }} as date) - {{ var('incremental_lookback_days') | int }} as reprocess_from_date,
+            from pending_events
+            cross join previous
+        )
+
+        select
+            {{ pending_files | length }} as pending_file_count,
+            pending_min_event_ms,
+            previous_max_event_ms,
+            reprocess_from_date,
+            {{ local_to_epoch_ms('cast(reprocess_from_date as timestamp)') }} as reprocess_from_ms,
+        from window_start
+    {% endset %}
+    {% do run_query(window_sql) %}
+{% endmacro %}
+
+
+{#- The epoch ms from which incremental models recompute in this run, as SQL ('null': nothing new). -#}
+{% macro incremental_from_ms() %}
+    {% set value = run_query('select reprocess_from_ms from raw.incremental_window').columns[0].values()[0] %}
+    {{ return('null' if value is none else (value | int)) }}
+{% endmacro %}
+
+
+{#- The message files pending in this run, as an SQL list of string literals ('(null)' when none). -#}
+{% macro pending_message_files_sql() %}
+    {% set files = run_query("select file_name from raw.pending_files where entity = 'messages'").columns[0].values() %}
+    {{ return(sql_string_list(files)) }}
+{% endmacro %}
+
+
+{#- on-run-end: mark the pending files loaded when every incremental_messages model succeeded. -#}
+{% macro record_raw_file_loads(results) %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+    {% set required = [] %}
+    {% for node in graph.nodes.values() %}
+        {% if node.resource_type == 'model' and 'incremental_messages' in node.tags and node.config.enabled %}
+            {% do required.append(node.unique_id) %}
+        {% endif %}
+    {% endfor %}
+    {% set succeeded = [] %}
+    {% for result in results %}
+        {% if result.node.unique_id in required and result.status == 'success' and result.node.unique_id not in succeeded %}
+            {% do succeeded.append(result.node.unique_id) %}
+        {% endif %}
+    {% endfor %}
+    {% if required | length > 0 and succeeded | length == required | length %}
+        {% do run_query(
+            "delete from audit.raw_file_loads where entity = 'messages' "
+            ~ "and file_name in (select file_name from raw.pending_files where entity = 'messages')"
+        ) %}
+        {% do run_query(
+            'insert into audit.raw_file_loads '
+            ~ 'select entity, file_name, file_size, file_modified_at, current_localtimestamp() from raw.pending_files'
+        ) %}
+    {% endif %}
+    {{ return('') }}
+{% endmacro %}
