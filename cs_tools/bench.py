@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FLOOR_SQL = REPO_ROOT / "bench" / "floor.sql"
@@ -63,6 +63,7 @@ class BenchConfig:
     memory_limit: str = "16GB"
     temp_dir: Path | None = None
     keep_data: bool = False
+    dbt_args: tuple[str, ...] = ()  # extra `dbt build` arguments (default none: the plain build)
 
     @property
     def generated_dir(self) -> Path:
@@ -353,9 +354,10 @@ def describe_failure(measured: Measured, nodes: Sequence[NodeTiming]) -> str | N
 
 
 def run_dbt_build(config: BenchConfig, phase: str) -> BuildResult:
-    """`dbt build` on the raw folder (plain: no --full-refresh), measured."""
+    """`dbt build` (plus config.dbt_args, never --full-refresh) on the raw folder, measured."""
     env = dbt_env(config, phase)
-    measured = run_measured([dbt_executable(), "build"], env=env, log_path=config.workdir / f"dbt_build_{phase}.log")
+    measured = run_measured([dbt_executable(), "build", *config.dbt_args], env=env,
+                            log_path=config.workdir / f"dbt_build_{phase}.log")
     nodes = read_run_results(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
     return BuildResult(measured, nodes, describe_failure(measured, nodes))
 
@@ -541,7 +543,8 @@ def render_section(result: BenchResult) -> str:
         f"Run on {date.today().isoformat()}: {env['cores']} cores, {env['memory']}, {env['cpu']} ({env['os']}); "
         f"python {env['python']}, dbt-core {env['dbt-core']}, dbt-duckdb {env['dbt-duckdb']}, "
         f"duckdb {env['duckdb']}. Settings: {config.shops} shops, {config.days} days from {config.start}, "
-        f"threads {config.threads}, memory_limit {config.memory_limit}, temp_directory `{config.duckdb_temp_dir}`.",
+        f"threads {config.threads}, memory_limit {config.memory_limit}, temp_directory `{config.duckdb_temp_dir}`, "
+        f"command `dbt build{''.join(' ' + arg for arg in config.dbt_args)}`.",
         "",
         "| figure | value |",
         "|---|---|",
@@ -612,6 +615,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--memory-limit", default=os.environ.get("CS_MEMORY_LIMIT", "16GB"))
     p.add_argument("--temp-dir", type=Path, default=None, help="DuckDB spill folder (default WORKDIR/duckdb_tmp)")
     p.add_argument("--keep-data", action="store_true", help="keep generated data and the database")
+    p.add_argument("--dbt-args", default="", help="extra `dbt build` arguments, e.g. '--exclude test_type:unit'")
     # internal: the floor in its own process
     p.add_argument("--floor-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--raw-dir", type=Path, help=argparse.SUPPRESS)
@@ -630,7 +634,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     config = BenchConfig(messages=args.messages, workdir=args.workdir, report=args.report, days=args.days,
                          shops=args.shops, start=args.start, threads=args.threads, memory_limit=args.memory_limit,
-                         temp_dir=args.temp_dir, keep_data=args.keep_data)
+                         temp_dir=args.temp_dir, keep_data=args.keep_data, dbt_args=tuple(shlex.split(args.dbt_args)))
     result = run_benchmark(config)
     write_report(result, config.report)
     if not config.keep_data:

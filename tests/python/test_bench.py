@@ -132,7 +132,8 @@ def test_floor_agrees_with_the_mart_per_shop_month(export: Path) -> None:
     floor_out = export.parent / "floor.parquet"
     bench.run_floor_script(export, floor_out, threads=2, memory_limit="2GB", temp_dir=export.parent / "tmp")
     db_path = export.parent / "cs_rules.duckdb"
-    run_dbt(["build"], raw_dir=export, db_path=db_path)
+    # unit tests do not read the export (and are run by `make test-dbt`): only what the comparison needs
+    run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=export, db_path=db_path)
 
     with duckdb.connect() as connection:
         floor = shop_month_counts(connection, f"read_parquet('{floor_out}')")
@@ -151,8 +152,10 @@ def test_floor_agrees_with_the_mart_per_shop_month(export: Path) -> None:
 def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     report = tmp_path / "benchmark.md"
     workdir = tmp_path / "bench"
+    # unit tests are data-independent and run by `make test-dbt`; leaving them out keeps this test fast
     exit_code = bench.main(["--messages", "20000", "--shops", "6", "--workdir", str(workdir),
-                            "--report", str(report), "--threads", "2", "--memory-limit", "2GB"])
+                            "--report", str(report), "--threads", "2", "--memory-limit", "2GB",
+                            "--dbt-args=--exclude test_type:unit"])
     text = report.read_text(encoding="utf-8")
     assert exit_code == 0, text
     for row in (
@@ -169,6 +172,7 @@ def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
         "agree on all",
         "Top 10 models, full build:",
         "Top 10 tests (data and unit), full build:",
+        "command `dbt build --exclude test_type:unit`",
         "dbt-core 1.11",
     ):
         assert row in text, row
