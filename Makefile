@@ -60,12 +60,13 @@ BENCH_WORKDIR ?= warehouse/bench
 BENCH_TEMP_DIR ?=
 BENCH_REPORT ?= docs/benchmark.md
 BENCH_DBT_ARGS ?=
+BENCH_REPEAT ?= 1
 
 bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)
 	nice -n 10 $(BIN)/python -m cs_tools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
 		--memory-limit $(BENCH_MEMORY) --workdir $(BENCH_WORKDIR) \
 		$(if $(BENCH_TEMP_DIR),--temp-dir $(BENCH_TEMP_DIR)) --report $(BENCH_REPORT) \
-		--dbt-args "$(BENCH_DBT_ARGS)"
+		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)
 
 clean:  ## remove build products (not .venv, not data)
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/test
