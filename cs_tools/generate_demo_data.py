@@ -159,7 +159,8 @@ SYSTEM_SHARE: Final = 0.12
 SAME_MS_SHARE: Final = 0.004  # merchant reply at exactly the user's millisecond
 NIGHT_IN_TIME_FACTOR: Final = 0.55  # 00:00-08:00 (not assessed) replies are slower everywhere
 NIGHT_NEVER_FACTOR: Final = 3.0
-BREACH_RATE: Final = 0.003  # share of merchant text messages that breach the content rules
+BREACH_RATE: Final = 0.003  # share of a breaching shop's merchant text messages that breach the content rules
+CLEAN_CONDUCT_SLOTS: Final = (1, 3)  # shop number - 1 modulo 5: shops that never breach (S002, S004, S007, ...)
 NULL_CONVERSATION_RATING_SHARE: Final = 0.03
 RE_RATING_SHARE: Final = 0.06
 MAX_USER_POOL: Final = 9_000_000  # U + 7 digits, the rest is reserved for harassment targets
@@ -364,6 +365,7 @@ class World:
     account_names: list[str]
     user_pool: int
     first_month_key: int
+    breaching: BoolArray  # shops whose merchant messages break the content rules (the others never do)
 
     @property
     def shops(self) -> int:
@@ -387,6 +389,8 @@ def build_world(rng: np.random.Generator, shops: int, start: date, user_pool: in
     reply = [reply[i] for i in rng.permutation(shops)]
     sat = [sat[i] for i in rng.permutation(shops)]
     weight = rng.lognormal(0.0, 0.5, shops)
+    # conduct: two shops in five never break the content rules, so the demo has compliant shops too
+    breaching = np.array([i % 5 not in CLEAN_CONDUCT_SLOTS for i in range(shops)], dtype=np.bool_)
     n_accounts = rng.integers(2, 5, shops).astype(np.int64)  # main + 1..3 sub-accounts
     has_robot = rng.random(shops) < 0.7
     account_names: list[str] = []
@@ -401,7 +405,7 @@ def build_world(rng: np.random.Generator, shops: int, start: date, user_pool: in
     return World(
         shop_names=names, reply_profiles=reply, sat_profiles=sat, weight=weight / weight.sum(),
         n_accounts=n_accounts, account_offset=offsets, robot_account=robot, account_names=account_names,
-        user_pool=user_pool, first_month_key=start.year * 12 + start.month,
+        user_pool=user_pool, first_month_key=start.year * 12 + start.month, breaching=breaching,
     )
 
 
@@ -775,7 +779,8 @@ def simulate_harassment(rng: np.random.Generator, world: World, day: DayInfo, co
                         user_base: int, pool: ContentPool) -> tuple[MessageRows, list[dict[str, Any]]]:
     """A shop messaging one user 6+ times in a day with no user message in between."""
     episodes = int(rng.poisson(0.05 * max(1.0, world.shops / 10))) + (1 if day.index % 7 == 0 else 0)
-    shop = categorical(rng, world.weight, episodes)
+    breaching_weight = world.weight * world.breaching
+    shop = categorical(rng, breaching_weight / breaching_weight.sum(), episodes)
     user = user_base + np.arange(episodes, dtype=np.int64)
     k = rng.integers(6, 10, episodes).astype(np.int64)
     e = np.repeat(np.arange(episodes, dtype=np.int64), k)
@@ -793,9 +798,11 @@ def simulate_harassment(rng: np.random.Generator, world: World, day: DayInfo, co
     return rows, info
 
 
-def inject_breaches(rng: np.random.Generator, rows: MessageRows, pool: ContentPool, *, guarantee: bool) -> IntArray:
-    """Replace a few merchant texts with rule breaches; returns counts per breach category."""
-    cand = np.flatnonzero((rows.role == ROLE_MERCHANT) & (rows.mtype == T_TEXT))
+def inject_breaches(
+    rng: np.random.Generator, world: World, rows: MessageRows, pool: ContentPool, *, guarantee: bool
+) -> IntArray:
+    """Replace a few merchant texts of breaching shops with rule breaches; returns counts per category."""
+    cand = np.flatnonzero((rows.role == ROLE_MERCHANT) & (rows.mtype == T_TEXT) & world.breaching[rows.shop])
     count = int(rng.binomial(len(cand), BREACH_RATE))
     if guarantee:
         count = max(count, len(BREACH_CATEGORIES))
@@ -823,7 +830,7 @@ def simulate_day(rng: np.random.Generator, world: World, day: DayInfo, lam: Floa
         h_rows, harassment = simulate_harassment(rng, world, day, conv_base + len(conv), harassment_user_base, pool)
         parts.append(h_rows)
     rows = MessageRows.concat(parts)
-    breaches = inject_breaches(rng, rows, pool, guarantee=extras and day.index == 0)
+    breaches = inject_breaches(rng, world, rows, pool, guarantee=extras and day.index == 0)
     conv_end = conv.start.copy()
     talk = len(users) + len(merchants)
     np.maximum.at(conv_end, rows.conv[:talk] - conv_base, rows.time[:talk])
@@ -1132,6 +1139,7 @@ def build_manifest(world: World, args: dict[str, Any], target: int, state: RunSt
                 "robot_account": (world.account_names[int(world.robot_account[s])]
                                   if world.robot_account[s] >= 0 else None),
                 "traffic_share": round(float(world.weight[s]), 4),
+                "conduct_profile": "breaching" if world.breaching[s] else "clean",
             }
             for s, name in enumerate(world.shop_names)
         },

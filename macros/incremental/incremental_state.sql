@@ -20,6 +20,12 @@
         'create table if not exists audit.raw_file_loads ('
         ~ 'entity varchar, file_name varchar, file_size bigint, file_modified_at timestamptz, loaded_at timestamp)'
     ) %}
+    {% if flags.FULL_REFRESH %}
+        {#- everything is rebuilt: every file on disk is loaded anew -#}
+        {% do run_query("delete from audit.raw_file_loads where entity = 'messages'") %}
+    {% else %}
+        {{ assert_loaded_files_still_present(messages_glob, messages_file_count) }}
+    {% endif %}
     {% set pending_sql %}
         create or replace table raw.pending_files as
         {% if messages_file_count > 0 %}
@@ -95,6 +101,32 @@
         from window_start
     {% endset %}
     {% do run_query(window_sql) %}
+{% endmacro %}
+
+
+{#-
+    Incremental models keep what they loaded. A loaded file that is gone from $CS_RAW_DIR (deleted,
+    renamed, or another export folder) would leave its rows behind, so the run stops and says so.
+-#}
+{% macro assert_loaded_files_still_present(messages_glob, messages_file_count) %}
+    {% set missing_sql %}
+        select loads.file_name
+        from audit.raw_file_loads as loads
+        where loads.entity = 'messages'
+        {% if messages_file_count > 0 %}
+            and loads.file_name not in (select files.file from glob('{{ messages_glob }}') as files)
+        {% endif %}
+        order by 1
+    {% endset %}
+    {% set missing = run_query(missing_sql).columns[0].values() %}
+    {% if missing | length > 0 %}
+        {{ exceptions.raise_compiler_error(
+            missing | length ~ ' message file(s) loaded by earlier runs are no longer under CS_RAW_DIR ('
+            ~ raw_dir() ~ '), e.g. ' ~ missing[0] ~ '. The incremental models still hold their rows. '
+            ~ 'Run `dbt build --full-refresh` to rebuild from the files now present, or point '
+            ~ 'CS_DUCKDB_PATH at another database file.'
+        ) }}
+    {% endif %}
 {% endmacro %}
 
 

@@ -423,6 +423,25 @@ def test_breaches_and_hard_negatives_present(con: duckdb.DuckDBPyConnection, man
         assert any(negative in t for t in texts), negative
 
 
+def test_clean_shops_never_breach(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
+    """Two shops in five have a clean conduct profile: no breach text, no harassment episode."""
+    clean = sorted(s for s, info in manifest["shops"].items() if info["conduct_profile"] == "clean")
+    breaching = sorted(s for s, info in manifest["shops"].items() if info["conduct_profile"] == "breaching")
+    assert clean and breaching
+    all_markers = [m for markers in BREACH_MARKERS.values() for m in markers if len(m.strip()) > 1]
+    clean_texts = [
+        row[0]
+        for row in con.execute(
+            "select content from m where sender_role = 'merchant' and content is not null and shop_id in "
+            "(select unnest(?::varchar[]))",
+            [clean],
+        ).fetchall()
+    ]
+    breach_texts = [t for t in clean_texts if any(m in t for m in all_markers) and "不是高仿" not in t]
+    assert breach_texts == []
+    assert all(episode["shop_id"] in breaching for episode in manifest["harassment"])
+
+
 # ------------------------------------------------------------------------------------------------ CLI
 def test_cli_keeps_existing_data_and_force_regenerates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli"

@@ -102,3 +102,20 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
     assert date.fromisoformat(days[0]) < reprocess_from_date <= date.fromisoformat(days[-2])
     loaded = query(db, "select count(*) from audit.raw_file_loads")
     assert loaded == [(len(days) + 1,)]
+
+
+def test_a_vanished_raw_file_stops_the_run_until_a_full_refresh(export: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    db = tmp_path / "db.duckdb"
+    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))[:2]
+    for day in days:
+        copy_day(export, raw, day)
+    incremental_build(raw, db)
+
+    (raw / "messages" / f"{days[0]}.parquet").unlink()
+    result = run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=raw, db_path=db, check=False)
+    assert result.returncode != 0
+    assert f"{days[0]}.parquet" in result.stdout and "--full-refresh" in result.stdout
+
+    run_dbt(["build", "--exclude", "test_type:unit", "--full-refresh"], raw_dir=raw, db_path=db)
+    assert query(db, "select count(distinct source_file) from staging.stg_cs_raw__messages") == [(1,)]
