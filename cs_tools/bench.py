@@ -97,6 +97,8 @@ class Measured:
     max_rss_bytes: int  # ru_maxrss of the process tree (largest single process), from wait4
     peak_tree_rss_bytes: int  # largest sum of RSS over the tree, polled from /proc
     log_path: Path
+    cpu_seconds: float = 0.0  # user + system CPU time of the tree: less sensitive than wall time to other load
+    load_before: float = 0.0  # 1-minute load average when it started (others' jobs share the machine)
 
     @property
     def ok(self) -> bool:
@@ -251,6 +253,7 @@ def run_measured(command: Sequence[str], *, env: Mapping[str, str], log_path: Pa
     """Run ``command`` from the repo root, output to ``log_path``; time it and track its peak memory."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     peak = [0]
+    load_before = os.getloadavg()[0]
     with log_path.open("w", encoding="utf-8") as log:
         started = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=REPO_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
@@ -269,7 +272,8 @@ def run_measured(command: Sequence[str], *, env: Mapping[str, str], log_path: Pa
         poller.join()
         process.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for
-    return Measured(seconds, process.returncode, usage.ru_maxrss * 1024, peak[0], log_path)
+    return Measured(seconds, process.returncode, usage.ru_maxrss * 1024, peak[0], log_path,
+                    usage.ru_utime + usage.ru_stime, load_before)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -491,6 +495,12 @@ def _status(measured: Measured | None) -> str:
     return "ok" if measured.ok else f"FAILED (exit {measured.returncode})"
 
 
+def _cpu_ratio(build: Measured | None, floor: Measured | None) -> str:
+    if build is None or floor is None or not (build.ok and floor.ok) or floor.cpu_seconds <= 0:
+        return "n/a"
+    return f"{_s(build.cpu_seconds)} / {_s(floor.cpu_seconds)} = {build.cpu_seconds / floor.cpu_seconds:.2f}x"
+
+
 def _runs(runs: Sequence[Measured]) -> str:
     """', fastest of runs a / b / c' when there was more than one run."""
     if len(runs) < 2:
@@ -533,7 +543,11 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
         ("floor time (`bench/floor.sql`, own process)", f"{_s(floor)} ({_status(result.floor)})"
          + _runs([m for m, _ in result.floors])),
         ("floor SQL only (excl. interpreter start)", _s(result.floor_sql_seconds)),
-        ("ratio build / floor", ratio),
+        ("ratio build / floor (wall time)", ratio),
+        ("CPU time build / floor (user + system)", _cpu_ratio(build.measured if build else None, result.floor)),
+        ("1-min load average before build / floor runs (2 = both cores busy already)",
+         " / ".join(f"{b.measured.load_before:.1f}" for b in result.full_builds) + " ; "
+         + " / ".join(f"{m.load_before:.1f}" for m, _ in result.floors)),
         ("peak memory, build (max RSS of the dbt process tree)",
          _gib(max(b.measured.peak_bytes for b in result.full_builds)) if result.full_builds else "n/a"),
         ("peak memory, floor", _gib(max(m.peak_bytes for m, _ in result.floors)) if result.floors else "n/a"),
@@ -608,6 +622,8 @@ for one N (`make bench BENCH_MESSAGES=...`); a new run for the same N replaces i
 - **floor**: `bench/floor.sql`, only the monthly reply rate and satisfaction per shop from the same
   Parquet files in one hand-written DuckDB script (its own process, same threads and memory limit).
   The aim of issue 6 is build <= 2x floor.
+- **CPU time**: user + system time of the process tree (wait4). The machine is shared with other
+  builds, so wall times are noisy; CPU time is steadier, and the load average before each run is shown.
 - **peak memory**: the larger of the tree's `ru_maxrss` (wait4) and the polled sum of RSS over the
   process tree.
 - **incremental**: one more day's files are added to the export and a plain `dbt build` (no
