@@ -1,0 +1,164 @@
+{#-
+    Compile-time helpers: read the rule seeds while a model compiles (dbt compiles each node right before it
+    runs, after its parents are built) and turn them into constant SQL. Constant regex literals matter for
+    speed: DuckDB compiles a constant RE2 pattern once per query, a pattern taken from a column once per row.
+
+    When a relation does not exist yet (first `dbt compile`, sqlfluff lint on an empty warehouse) the helpers
+    fall back to something that is still correct: no prefilter guard (every message goes to the exact join),
+    or no pattern rows (an empty, typed result).
+-#}
+
+{#- regex-escape a literal for RE2 -#}
+{% macro cr_regex_escape(text) -%}
+    {{ return(modules.re.escape(text | string)) }}
+{%- endmacro %}
+
+
+{#-
+    Prefilter guard for the lexicon: a boolean SQL expression that is true when `text_column` contains at
+    least one normalised term of `term_kind` (RE2 alternations of at most `chunk_size` terms, OR-ed: RE2 slows
+    down sharply past ~600 alternatives). It only decides which messages go to the exact bigram join, so it
+    may be loose but never strict. With more than var('content_rules_guard_max_terms') terms the guard costs
+    more than it saves (each chunk is one more pass over every message) and `true` is returned: the bigram
+    join alone is flat in lexicon size.
+-#}
+{% macro cr_term_guard(text_column, term_kind) -%}
+    {%- set terms_relation = ref('int_content_rule_terms') -%}
+    {%- set chunk_size = var('content_rules_guard_chunk_size', 400) | int -%}
+    {%- set max_terms = var('content_rules_guard_max_terms', 2000) | int -%}
+    {%- if not cr_relation_exists(terms_relation) -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set rows = cr_query_rows(
+        'select distinct term_normalised from ' ~ terms_relation
+        ~ " where term_kind = '" ~ term_kind ~ "' and term_length >= 2 order by term_normalised"
+    ) -%}
+    {%- if rows | length == 0 -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- if rows | length > max_terms -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set alternatives = [] -%}
+    {%- for row in rows -%}
+        {%- do alternatives.append(cr_regex_escape(row[0])) -%}
+    {%- endfor -%}
+    {%- set checks = [] -%}
+    {%- for chunk in alternatives | batch(chunk_size) -%}
+        {%- do checks.append(cr_regexp_matches(text_column, cr_sql_literal(chunk | join('|')))) -%}
+    {%- endfor -%}
+    {{ return('(' ~ checks | join('\n        or ') ~ ')') }}
+{%- endmacro %}
+
+
+{#-
+    The regex pattern seed as a list of dicts, for models that generate one constant-regex branch per
+    pattern. Empty when the seed is not loaded yet.
+-#}
+{% macro cr_pattern_rows() -%}
+    {%- set patterns_relation = ref('content_rule_patterns') -%}
+    {%- set patterns = [] -%}
+    {%- if not cr_relation_exists(patterns_relation) -%}
+        {{ return(patterns) }}
+    {%- endif -%}
+    {%- set rows = cr_query_rows(
+        'select pattern_id, target_text, guard_regex, pattern, capture_group, context_regex, exclude_regex from '
+        ~ patterns_relation ~ ' order by pattern_id'
+    ) -%}
+    {%- for row in rows -%}
+        {%- if row[1] not in ['norm', 'compact', 'digits'] -%}
+            {{ exceptions.raise_compiler_error(
+                'content_rule_patterns: target_text of ' ~ row[0] ~ ' must be norm, compact or digits, not ' ~ row[1]
+            ) }}
+        {%- endif -%}
+        {%- do patterns.append({
+            'pattern_id': row[0],
+            'target_column': 'content_' ~ row[1],
+            'guard_regex': row[2] or row[3],
+            'pattern': row[3],
+            'capture_group': (row[4] if row[4] is not none else 1) | int,
+            'context_regex': row[5] or '',
+            'exclude_regex': row[6] or '',
+        }) -%}
+    {%- endfor -%}
+    {{ return(patterns) }}
+{%- endmacro %}
+
+
+{#- the combined prefilter of the pattern seed: each row's guard_regex, OR-ed per text form -#}
+{% macro cr_pattern_guard(patterns) -%}
+    {%- set guards = {'content_norm': [], 'content_compact': [], 'content_digits': []} -%}
+    {%- for pattern in patterns -%}
+        {%- do guards[pattern.target_column].append(pattern.guard_regex) -%}
+    {%- endfor -%}
+    {%- set checks = [] -%}
+    {%- for target_column, column_guards in guards.items() if column_guards | length > 0 -%}
+        {%- do checks.append(cr_regexp_matches(
+            target_column, cr_sql_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
+        )) -%}
+    {%- endfor -%}
+    {{ return(checks | join('\n        or ') if checks | length > 0 else 'false') }}
+{%- endmacro %}
+
+
+{#-
+    One branch per pattern row, UNION ALL-ed: every capture of the row's constant regex in its text form of
+    `relation`, with its position, minus those whose preceding `exclude_window_chars` characters match the
+    row's exclude_regex. Columns: message_id, pattern_id, target_text, captured_text, char_position.
+-#}
+{% macro cr_pattern_match_branches(patterns, relation, exclude_window_chars=12) -%}
+    {%- set branches = [] -%}
+    {%- set prefix_text = 'substr(target_text, greatest(1, char_position - ' ~ exclude_window_chars ~ '), '
+        ~ 'char_position - greatest(1, char_position - ' ~ exclude_window_chars ~ '))' -%}
+    {%- for pattern in patterns -%}
+        {%- set branch -%}
+    select
+        message_id,
+        pattern_id,
+        target_text,
+        captured_text,
+        char_position,
+    from (
+        select
+            message_id,
+            pattern_id,
+            target_text,
+            captured_text,
+            strpos(target_text, captured_text) as char_position,
+        from (
+            select
+                message_id,
+                {{ cr_sql_literal(pattern.pattern_id) }} as pattern_id,
+                {{ pattern.target_column }} as target_text,
+                {{ cr_explode(cr_regexp_extract_all(
+                    pattern.target_column, cr_sql_literal(pattern.pattern), pattern.capture_group
+                )) }} as captured_text,
+            from {{ relation }}
+            where {{ cr_regexp_matches(pattern.target_column, cr_sql_literal(pattern.guard_regex)) }}
+            {%- if pattern.context_regex %}
+                and {{ cr_regexp_matches(pattern.target_column, cr_sql_literal(pattern.context_regex)) }}
+            {%- endif %}
+        ) as extracted
+        where captured_text <> ''
+    ) as positioned
+    {%- if pattern.exclude_regex %}
+    where not {{ cr_regexp_matches(prefix_text, cr_sql_literal(pattern.exclude_regex)) }}
+    {%- endif %}
+        {%- endset -%}
+        {%- do branches.append(branch) -%}
+    {%- endfor -%}
+    {%- if branches | length == 0 -%}
+        {%- set empty -%}
+    select
+        message_id,
+        cast(null as varchar) as pattern_id,
+        cast(null as varchar) as target_text,
+        cast(null as varchar) as captured_text,
+        cast(null as bigint) as char_position,
+    from {{ relation }}
+    where false
+        {%- endset -%}
+        {%- do branches.append(empty) -%}
+    {%- endif -%}
+    {{ return(branches | join('\n\n    union all\n')) }}
+{%- endmacro %}

@@ -1,0 +1,152 @@
+-- Pattern hits: one row per message / clause / rule_code where a regex of the content_rule_patterns seed
+-- matches (links and domains, e-mail, phone / QQ / WeChat ids, Luhn-valid bank cards, QR codes offered,
+-- store addresses, other platforms as a place to buy, posing as the platform) and its post-checks pass.
+--
+-- Each seed row becomes one branch with constant regexes, generated at compile time. A combined guard (the
+-- seed's guard_regex per text form) lets only a small share of messages reach the branches.
+-- depends_on: {{ ref('content_rule_patterns') }}
+
+{%- set patterns = cr_pattern_rows() %}
+{%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
+
+with
+
+messages as (
+    select
+        message_id,
+        content_norm,
+        content_compact,
+        content_digits,
+    from {{ ref('int_merchant_messages__normalised') }}
+    where content_compact <> ''
+),
+
+pattern_rules as (
+    select
+        pattern_id,
+        clause,
+        rule_code,
+        post_check,
+        is_negatable,
+    from {{ ref('content_rule_patterns') }}
+),
+
+allowlisted_domains as (
+    select lower(trim(entry)) as allowed_domain,
+    from {{ ref('content_rule_allowlist') }}
+    where entry_type = 'domain'
+),
+
+negation_cues as (
+    select
+        term_kind,
+        term_normalised as cue,
+        clause,
+    from {{ ref('int_content_rule_terms') }}
+    where term_kind like 'negation_%'
+),
+
+candidate_messages as {{ cr_materialized_cte() }} (
+    select
+        message_id,
+        content_norm,
+        content_compact,
+        content_digits,
+    from messages
+    where {{ cr_pattern_guard(patterns) }}
+),
+
+-- one branch per pattern row (constant regexes), generated from the seed at compile time
+all_matches as (
+    {{ cr_pattern_match_branches(patterns, 'candidate_messages') }}
+),
+
+classified_matches as (
+    select
+        all_matches.message_id,
+        all_matches.pattern_id,
+        all_matches.captured_text,
+        all_matches.char_position,
+        pattern_rules.clause,
+        pattern_rules.rule_code,
+        pattern_rules.post_check,
+        pattern_rules.is_negatable,
+        -- host of a link / e-mail with the dot and at disguises undone (abc点com -> abc.com)
+        case
+            when pattern_rules.post_check = 'domain_allowlist'
+                then {{ cr_regexp_extract(
+                    cr_regexp_replace_all(
+                        'all_matches.captured_text',
+                        "'\\s*(?:\\.|点|dot|\\(dot\\)|\\[dot\\])\\s*'",
+                        "'.'"
+                    ),
+                    "'(?:^|@|\\(at\\)|\\[at\\]|\\sat\\s|艾特)\\s*([^@\\s]*)$'",
+                    '1'
+                ) }}
+        end as captured_host,
+        {{ cr_regexp_extract(
+            'substr(all_matches.target_text, greatest(1, all_matches.char_position - ' ~ window_chars ~ '), '
+            ~ 'all_matches.char_position - greatest(1, all_matches.char_position - ' ~ window_chars ~ '))',
+            "'[^,!?;:.]*$'", '0'
+        ) }} as clause_before,
+        {{ cr_regexp_extract(
+            'substr(all_matches.target_text, all_matches.char_position + length(all_matches.captured_text), '
+            ~ window_chars ~ ')',
+            "'^[^,!?;:.]*'", '0'
+        ) }} as clause_after,
+    from all_matches
+    inner join pattern_rules
+        on all_matches.pattern_id = pattern_rules.pattern_id
+),
+
+checked_matches as (
+    select
+        message_id,
+        pattern_id,
+        captured_text,
+        char_position,
+        clause,
+        rule_code,
+        case
+            when post_check = 'luhn'
+                then {{ cr_is_luhn_valid('captured_text') }}
+            when post_check = 'domain_allowlist'
+                then not exists (
+                    select 1
+                    from allowlisted_domains
+                    where
+                        classified_matches.captured_host = allowlisted_domains.allowed_domain
+                        or ends_with(classified_matches.captured_host, '.' || allowlisted_domains.allowed_domain)
+                )
+            else true
+        end as has_passed_post_check,
+        is_negatable and exists (
+            select 1
+            from negation_cues
+            where
+                (negation_cues.clause = '*' or negation_cues.clause = classified_matches.clause)
+                and case negation_cues.term_kind
+                    when 'negation_before' then contains(classified_matches.clause_before, negation_cues.cue)
+                    when 'negation_after' then contains(classified_matches.clause_after, negation_cues.cue)
+                    when 'negation_adjacent_before' then ends_with(classified_matches.clause_before, negation_cues.cue)
+                    when 'negation_adjacent_after' then starts_with(classified_matches.clause_after, negation_cues.cue)
+                    else false
+                end
+        ) as is_negated,
+    from classified_matches
+),
+
+final as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        'pattern' as detector,
+        min_by(captured_text, char_position) as matched_text,
+        count(*) as match_count,
+    from checked_matches
+    where has_passed_post_check and not is_negated
+    group by message_id, clause, rule_code
+)
+
+select * from final

@@ -1,0 +1,152 @@
+-- All content-rule hits of the shop's messages (rules 2.3, 2.4, 2.5, 2.7, 2.8, 2.9): one row per message /
+-- clause / rule_code, from the lexicon, the regex patterns and the behavioural harassment incidents, with
+-- the chapter-4 violation category of the clause, from the rule_catalog version in force on the day the
+-- message was sent (5.1; none for 2.7 / 2.8).
+-- When a lexicon entry and a pattern share a rule_code on one message, the pattern's match is kept.
+-- Published as the content_rule_hits mart; rolled up by int_content_rule_hits__shop_monthly.
+
+with
+
+messages as (
+    select
+        message_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        sender_role,
+        sender_account_id,
+        sent_at,
+        sent_at_local,
+        sent_date,
+        sent_month,
+    from {{ ref('int_merchant_messages__normalised') }}
+),
+
+lexicon_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+    from {{ ref('int_content_rule_hits__lexicon') }}
+),
+
+pattern_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+    from {{ ref('int_content_rule_hits__pattern') }}
+),
+
+harassment_incidents as (
+    select
+        breach_message_id,
+        incident_type,
+        message_count,
+        stop_request_text,
+    from {{ ref('int_content_rule_harassment_incidents') }}
+),
+
+rules as (
+    select
+        rule_version_id,
+        clause,
+        violation_category_zh,
+        violation_category_code,
+        effective_from,
+        effective_to,
+    from {{ ref('rule_catalog') }}
+),
+
+behaviour_hits as (
+    select
+        breach_message_id as message_id,
+        '2.5' as clause,
+        incident_type as rule_code,
+        'behaviour' as detector,
+        case
+            when incident_type = 'contact_after_stop_request'
+                then message_count || ' shop message(s) after the stop request: ' || stop_request_text
+            else message_count || ' shop messages in a day with no user message in between'
+        end as matched_text,
+    from harassment_incidents
+),
+
+all_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+        1 as detector_rank,
+    from pattern_hits
+
+    union all
+
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+        2 as detector_rank,
+    from lexicon_hits
+
+    union all
+
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+        3 as detector_rank,
+    from behaviour_hits
+),
+
+deduplicated_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+    from all_hits
+    qualify row_number() over (partition by message_id, clause, rule_code order by detector_rank) = 1
+),
+
+final as (
+    select
+        {{ cr_hash_key(['deduplicated_hits.message_id', 'deduplicated_hits.clause', 'deduplicated_hits.rule_code']) }}
+            as hit_id,
+        deduplicated_hits.message_id,
+        messages.shop_id,
+        messages.user_id,
+        messages.conversation_id,
+        messages.sender_role,
+        messages.sender_account_id,
+        messages.sent_at,
+        messages.sent_at_local,
+        messages.sent_date,
+        messages.sent_month,
+        deduplicated_hits.clause,
+        deduplicated_hits.rule_code,
+        deduplicated_hits.matched_text,
+        deduplicated_hits.detector,
+        rules.violation_category_zh as violation_category,
+        nullif(rules.violation_category_code, '') as violation_category_code,
+        rules.rule_version_id,
+    from deduplicated_hits
+    inner join messages
+        on deduplicated_hits.message_id = messages.message_id
+    left join rules
+        on deduplicated_hits.clause = rules.clause
+        and {{ rule_in_force('rules', 'messages.sent_date') }}
+)
+
+select * from final

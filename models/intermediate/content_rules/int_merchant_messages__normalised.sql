@@ -1,0 +1,80 @@
+-- Every message the shop sent (merchant agents and the shop's robot), with its text normalised once for all
+-- content rules: `content_norm` (folded, lowercase, separators kept), `content_compact` (separators removed,
+-- lexicon matching) and `content_digits` (compact with Chinese numerals as digits, number patterns).
+-- depends_on: {{ ref('content_rule_char_variants') }}
+
+with
+
+messages as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        content,
+        sent_at,
+        sent_at_local,
+        sent_date,
+        sent_month,
+    from {{ ref('stg_cs_raw__messages') }}
+    -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
+    where sender_role in ('merchant', 'robot')
+),
+
+folded as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        content,
+        sent_at,
+        sent_at_local,
+        sent_date,
+        sent_month,
+        {{ cr_normalise_text('content') }} as content_norm,
+    from messages
+),
+
+compacted as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        content,
+        sent_at,
+        sent_at_local,
+        sent_date,
+        sent_month,
+        content_norm,
+        {{ cr_compact_text('content_norm') }} as content_compact,
+    from folded
+),
+
+final as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        sent_at,
+        sent_at_local,
+        sent_date,
+        sent_month,
+        content,
+        content_norm,
+        content_compact,
+        {{ cr_numerals_to_digits('content_compact') }} as content_digits,
+    from compacted
+)
+
+select * from final
