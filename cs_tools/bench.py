@@ -363,15 +363,24 @@ def read_run_results(path: Path) -> list[NodeTiming]:
 
 
 def describe_failure(measured: Measured, nodes: Sequence[NodeTiming]) -> str | None:
-    """Where a failed build stopped: the erroring nodes, else the end of its log."""
+    """Where a failed build stopped: the erroring nodes (run_results or log), the first error message."""
     if measured.ok:
         return None
+    log = measured.log_path.read_text(encoding="utf-8", errors="replace") if measured.log_path.exists() else ""
     failed = [f"{node.resource_type} {node.name} ({node.status})" for node in nodes
               if node.status in ("error", "fail", "runtime error")]
+    if not failed:
+        failed = re.findall(r"\d+ of \d+ ERROR (?:creating sql \S+ model )?(\S+)", log)
+    last_ok = re.findall(r"\d+ of \d+ OK created sql \S+ model (\S+) .*?in ([\d.]+s)", log)
+    message = next((line.strip() for line in log.splitlines() if re.search(r"\b\w+ Error\b|Error:", line)), "")
+    parts = [f"exit code {measured.returncode}"]
+    if last_ok:
+        parts.append(f"last model built: {last_ok[-1][0]} ({last_ok[-1][1]})")
     if failed:
-        return "; ".join(failed[:5])
-    tail = measured.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
-    return f"exit code {measured.returncode}: " + " / ".join(line.strip() for line in tail)
+        parts.append(f"{len(failed)} failing nodes, first: {', '.join(failed[:3])}")
+    if message:
+        parts.append(f"first error: {message[:300]}")
+    return "; ".join(parts)
 
 
 def run_dbt_build(config: BenchConfig, phase: str) -> BuildResult:
