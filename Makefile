@@ -13,7 +13,7 @@ export CS_PUBLISH_PATH ?= warehouse/cs_rules_published.duckdb
 export CS_EXPORT_DIR ?= warehouse/exports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv demo-data build dbt-build publish summary docs test test-python test-dbt lint clean
+.PHONY: help venv demo-data build dbt-build publish summary docs test test-python test-dbt lint clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,22 @@ lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) 
 	$(BIN)/ruff check cs_tools tests/python
 	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models analyses
+
+# Benchmark (a report, not a test): N messages, full dbt build vs bench/floor.sql, incremental step.
+BENCH_MESSAGES ?= 10000000
+BENCH_THREADS ?= 2
+BENCH_MEMORY ?= 16GB
+BENCH_WORKDIR ?= warehouse/bench
+BENCH_TEMP_DIR ?=
+BENCH_REPORT ?= docs/benchmark.md
+BENCH_DBT_ARGS ?=
+BENCH_REPEAT ?= 1
+
+bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)
+	nice -n 10 $(BIN)/python -m cs_tools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
+		--memory-limit $(BENCH_MEMORY) --workdir $(BENCH_WORKDIR) \
+		$(if $(BENCH_TEMP_DIR),--temp-dir $(BENCH_TEMP_DIR)) --report $(BENCH_REPORT) \
+		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)
 
 clean:  ## remove build products (not .venv, not data)
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/duckdb_tmp warehouse/test
