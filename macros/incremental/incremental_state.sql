@@ -179,3 +179,37 @@
     {% endif %}
     {{ return('') }}
 {% endmacro %}
+
+
+{#- The platform-local date from which incremental models recompute in this run, as SQL ('null': nothing new). -#}
+{% macro incremental_from_date() %}
+    {% set value = run_query('select reprocess_from_date from raw.incremental_window').columns[0].values()[0] %}
+    {{ return('null' if value is none else "date '" ~ value ~ "'") }}
+{% endmacro %}
+
+
+{#-
+    pre_hook of the models that replace a time window (materialized='incremental', strategy 'append'):
+    in an incremental run, delete the rows from this run's window on; the model then inserts them again.
+    Unlike delete+insert on a key, a row that the new data makes disappear (an incident broken up by a
+    late user message, a hit of a message whose kept text changed) is deleted too.
+    `kind` is the type of `column`: epoch_ms, timestamp (UTC), date (platform-local) or month (its first day).
+    The pre_hook runs inside the model's transaction, so a failed insert leaves the table as it was.
+-#}
+{% macro delete_incremental_window(column, kind='epoch_ms') %}
+    {% if not is_incremental() %}
+        {{ return('') }}
+    {% endif %}
+    {% if kind == 'epoch_ms' %}
+        {% set lower_bound = incremental_from_ms() %}
+    {% elif kind == 'timestamp' %}
+        {% set lower_bound = epoch_ms_to_timestamp(incremental_from_ms()) %}
+    {% elif kind == 'date' %}
+        {% set lower_bound = incremental_from_date() %}
+    {% elif kind == 'month' %}
+        {% set lower_bound = month_start(incremental_from_date()) %}
+    {% else %}
+        {{ exceptions.raise_compiler_error("delete_incremental_window: unknown kind '" ~ kind ~ "'") }}
+    {% endif %}
+    {{ return('delete from ' ~ this ~ ' where ' ~ column ~ ' >= ' ~ lower_bound) }}
+{% endmacro %}

@@ -1,5 +1,13 @@
 -- Behavioural harassment incidents (rule 2.5, 频繁联系他人): repeated unsolicited contact in a day and contact
 -- after the user asked the shop to stop, one row per incident with its evidence. See docs/content_rules.md.
+-- Incremental: the rows from raw.incremental_window's reprocess_from_date on are replaced.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('incident_date', 'date') }}",
+) }}
 
 with
 
@@ -24,6 +32,9 @@ incidents as (
         stop_requested_at,
         stop_request_text,
     from {{ ref('int_content_rule_harassment_incidents') }}
+    {% if is_incremental() %}
+        where incident_date >= {{ incremental_from_date() }}
+    {% endif %}
 ),
 
 final as (

@@ -9,13 +9,16 @@ build of the same files into a fresh database.
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from cs_tools.generate_demo_data import generate
-from tests.python.dbt_helpers import query, run_dbt
+from tests.python.dbt_helpers import MESSAGE_SCHEMA, query, run_dbt
 
 COMPARED_TABLES = [
     "staging.stg_cs_raw__messages",
@@ -27,6 +30,15 @@ COMPARED_TABLES = [
     "main.shop_monthly_reply_rate",
     "main.shop_monthly_assessment",
     "main.shop_monthly_rule_results",
+    "intermediate.int_merchant_messages__normalised",
+    "intermediate.int_content_rule_stop_requests",
+    "intermediate.int_content_rule_hits__lexicon",
+    "intermediate.int_content_rule_hits__pattern",
+    "intermediate.int_content_rule_harassment_incidents",
+    "intermediate.int_content_rule_hits__unioned",
+    "intermediate.shop_monthly_content_rule_hits",
+    "main.content_rule_hits",
+    "main.harassment_incidents",
 ]
 
 
@@ -50,10 +62,62 @@ def assert_same_marts(incremental_db: Path, full_db: Path) -> None:
         assert incremental_rows == full_rows, table
 
 
+PLATFORM_TZ = ZoneInfo("Asia/Shanghai")
+HARASSMENT_SHOP = "shop_incremental"
+
+
+def local_ms(day: str, clock: str) -> int:
+    """Epoch ms of a platform-local wall clock `clock` (HH:MM) on `day`."""
+    local = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=PLATFORM_TZ)
+    return int(local.timestamp() * 1000)
+
+
+def harassment_rows(days: list[str]) -> dict[str, list[dict[str, object]]]:
+    """Hand-made threads whose 2.5 incidents depend on files before the incremental window, by day file.
+
+    User A asks the shop to stop on days[-4] (before step 2's window) and gets one more message that day;
+    on days[-1] the shop writes 7 more: contact after the stop request, and, as the shop still owes
+    A 3 answers' worth of the run begun on days[-4], 5 unsolicited messages, not an incident. Only a run
+    that carries the thread's history into the window gets both right.
+    On days[2] the shop sends user B 8 messages unprompted (an incident), until the late file for
+    days[1] brings B's question the evening before: 3 answers, 5 unsolicited, the incident is gone.
+    """
+    def message(key: str, user: str, role: str, day: str, clock: str, content: str) -> dict[str, object]:
+        return {
+            "message_id": f"m_incremental_{key}",
+            "conversation_id": f"c_incremental_{user}",
+            "shop_id": HARASSMENT_SHOP,
+            "user_id": user,
+            "sender_role": role,
+            "sender_account_id": user if role == "user" else f"{HARASSMENT_SHOP}_agent",
+            "msg_type": "text",
+            "content": content,
+            "sent_at_ms": local_ms(day, clock),
+        }
+
+    stop_day, last, late, busy = days[-4], days[-1], days[1], days[2]
+    rows: dict[str, list[dict[str, object]]] = {day: [] for day in (stop_day, last, late, busy)}
+    rows[stop_day] += [
+        message("a01", "user_a", "user", stop_day, "10:00", "在吗"),
+        message("a02", "user_a", "merchant", stop_day, "10:01", "您好，在的"),
+        message("a03", "user_a", "user", stop_day, "10:02", "别再发了"),
+        message("a04", "user_a", "merchant", stop_day, "10:30", "最后提醒您一下优惠"),
+    ]
+    rows[last] += [message(f"a1{i}", "user_a", "merchant", last, f"00:0{i + 1}", "限时优惠") for i in range(7)]
+    rows[busy] += [message(f"b1{i}", "user_b", "merchant", busy, f"09:0{i}", "看看新品") for i in range(8)]
+    rows[late] += [message("b01", "user_b", "user", late, "23:00", "这个有货吗")]
+    return rows
+
+
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("incremental_export")
     generate(root, seed=7, shops=6, days=6, start=date(2026, 1, 29), messages=None, dirty_rate=0.01)
+    days = sorted(p.stem for p in (root / "messages").glob("*.parquet"))
+    for day, rows in harassment_rows(days).items():
+        file = root / "messages" / f"{day}.parquet"
+        extra = pa.Table.from_pylist(rows, schema=MESSAGE_SCHEMA)
+        pq.write_table(pa.concat_tables([pq.read_table(file), extra]), file)
     return root
 
 
@@ -85,6 +149,7 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
     copy_day(export, raw, days[-1])
     incremental_build(raw, db)
     window = query(db, "select pending_file_count, reprocess_from_date from raw.incremental_window")
+    incidents_before_late_file = hand_made_incidents(db)
     full_build(raw, tmp_path / "full_2.duckdb")
     assert_same_marts(db, tmp_path / "full_2.duckdb")
 
@@ -102,6 +167,27 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
     assert date.fromisoformat(days[0]) < reprocess_from_date <= date.fromisoformat(days[-2])
     loaded = query(db, "select count(*) from audit.raw_file_loads")
     assert loaded == [(len(days) + 1,)]
+    # the comparison above covered content-rule rows of every kind, not empty tables
+    kinds = query(
+        db,
+        "select count(distinct detector), count(distinct sent_date) from main.content_rule_hits",
+    )
+    assert kinds[0][0] == 3 and kinds[0][1] >= len(days) - 1
+    # the hand-made 2.5 threads: carried across midnight, and undone by the late file
+    assert incidents_before_late_file == [
+        ("user_a", days[-4], "contact_after_stop_request", 1),
+        ("user_a", days[-1], "contact_after_stop_request", 7),
+        ("user_b", days[2], "repeated_unsolicited_contact", 8),
+    ]
+    assert hand_made_incidents(db) == incidents_before_late_file[:2]
+
+
+def hand_made_incidents(db: Path) -> list[tuple[object, ...]]:
+    return query(
+        db,
+        "select user_id, strftime(incident_date, '%Y-%m-%d'), incident_type, message_count "
+        f"from main.harassment_incidents where shop_id = '{HARASSMENT_SHOP}' order by all",
+    )
 
 
 def test_a_vanished_raw_file_stops_the_run_until_a_full_refresh(export: Path, tmp_path: Path) -> None:

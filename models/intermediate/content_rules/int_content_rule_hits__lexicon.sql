@@ -5,7 +5,15 @@
 -- Matching: a cheap RE2 guard (the lexicon as alternations) keeps clean messages out; candidate messages are
 -- cut into two-character windows joined to each term's first two characters, and the term is confirmed
 -- in place, which gives exact (message, term, position) triples at a cost flat in lexicon size.
+-- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
 -- depends_on: {{ ref('int_content_rule_terms') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
+) }}
 
 {%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
 
@@ -14,9 +22,12 @@ with
 messages as (
     select
         message_id,
+        sent_at_ms,
         content_compact,
     from {{ ref('int_merchant_messages__normalised') }}
-    where content_compact <> ''
+    where
+        content_compact <> ''
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 terms as (
@@ -201,7 +212,7 @@ checked_occurrences as (
     from occurrence_context
 ),
 
-final as (
+message_hits as (
     select
         message_id,
         clause,
@@ -212,6 +223,20 @@ final as (
     from checked_occurrences
     where has_word_boundary and not is_negated
     group by message_id, clause, rule_code
+),
+
+final as (
+    select
+        message_hits.message_id,
+        messages.sent_at_ms,
+        message_hits.clause,
+        message_hits.rule_code,
+        message_hits.detector,
+        message_hits.matched_text,
+        message_hits.match_count,
+    from message_hits
+    inner join messages
+        on message_hits.message_id = messages.message_id
 )
 
 select * from final

@@ -4,7 +4,15 @@
 --
 -- Each seed row becomes one branch with constant regexes, generated at compile time. A combined guard (the
 -- seed's guard_regex per text form) lets only a small share of messages reach the branches.
+-- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
 -- depends_on: {{ ref('content_rule_patterns') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
+) }}
 
 {%- set patterns = cr_pattern_rows() %}
 {%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
@@ -14,11 +22,14 @@ with
 messages as (
     select
         message_id,
+        sent_at_ms,
         content_norm,
         content_compact,
         content_digits,
     from {{ ref('int_merchant_messages__normalised') }}
-    where content_compact <> ''
+    where
+        content_compact <> ''
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 pattern_rules as (
@@ -136,7 +147,7 @@ checked_matches as (
     from classified_matches
 ),
 
-final as (
+message_hits as (
     select
         message_id,
         clause,
@@ -147,6 +158,20 @@ final as (
     from checked_matches
     where has_passed_post_check and not is_negated
     group by message_id, clause, rule_code
+),
+
+final as (
+    select
+        message_hits.message_id,
+        messages.sent_at_ms,
+        message_hits.clause,
+        message_hits.rule_code,
+        message_hits.detector,
+        message_hits.matched_text,
+        message_hits.match_count,
+    from message_hits
+    inner join messages
+        on message_hits.message_id = messages.message_id
 )
 
 select * from final

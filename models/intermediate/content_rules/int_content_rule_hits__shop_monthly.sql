@@ -2,7 +2,15 @@
 -- distinct messages with at least one hit (a message with a phone number and a WeChat id is one 2.3
 -- breach); a behavioural incident counts once, on its breach message. Shops / months without hits have no
 -- row (join with coalesce(..., 0)). Category columns follow the clause seed's violation_category_code.
-{{ config(alias='shop_monthly_content_rule_hits') }}
+-- Incremental: the months from raw.incremental_window's reprocess_from_date on are recomputed.
+{{ config(
+    alias='shop_monthly_content_rule_hits',
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_month', 'month') }}",
+) }}
 
 with
 
@@ -14,6 +22,9 @@ hits as (
         clause,
         violation_category_code,
     from {{ ref('int_content_rule_hits__unioned') }}
+    {% if is_incremental() %}
+        where sent_month >= {{ month_start(incremental_from_date()) }}
+    {% endif %}
 ),
 
 final as (

@@ -4,6 +4,14 @@
 -- message was sent (5.1; none for 2.7 / 2.8).
 -- When a lexicon entry and a pattern share a rule_code on one message, the pattern's match is kept.
 -- Published as the content_rule_hits mart; rolled up by int_content_rule_hits__shop_monthly.
+-- Incremental: the hits of messages sent from raw.incremental_window's reprocess_from_date on are replaced.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_date', 'date') }}",
+) }}
 
 with
 
@@ -20,6 +28,9 @@ messages as (
         sent_date,
         sent_month,
     from {{ ref('int_merchant_messages__normalised') }}
+    {% if is_incremental() %}
+        where sent_at_ms >= {{ incremental_from_ms() }}
+    {% endif %}
 ),
 
 lexicon_hits as (
@@ -30,6 +41,9 @@ lexicon_hits as (
         detector,
         matched_text,
     from {{ ref('int_content_rule_hits__lexicon') }}
+    {% if is_incremental() %}
+        where sent_at_ms >= {{ incremental_from_ms() }}
+    {% endif %}
 ),
 
 pattern_hits as (
@@ -40,6 +54,9 @@ pattern_hits as (
         detector,
         matched_text,
     from {{ ref('int_content_rule_hits__pattern') }}
+    {% if is_incremental() %}
+        where sent_at_ms >= {{ incremental_from_ms() }}
+    {% endif %}
 ),
 
 harassment_incidents as (
@@ -49,6 +66,9 @@ harassment_incidents as (
         message_count,
         stop_request_text,
     from {{ ref('int_content_rule_harassment_incidents') }}
+    {% if is_incremental() %}
+        where incident_date >= {{ incremental_from_date() }}
+    {% endif %}
 ),
 
 rules as (

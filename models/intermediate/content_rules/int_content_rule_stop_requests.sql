@@ -3,6 +3,14 @@
 -- Same normalisation and matching as the lexicon (guard, then bigram join confirmed in place).
 -- depends_on: {{ ref('content_rule_char_variants') }}
 -- depends_on: {{ ref('int_content_rule_terms') }}
+-- Incremental: the user messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
+) }}
 
 with
 
@@ -16,7 +24,10 @@ user_messages as (
         sent_at,
         sent_at_ms,
     from {{ ref('stg_cs_raw__messages') }}
-    where sender_role = 'user' and content is not null
+    where
+        sender_role = 'user'
+        and content is not null
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 folded as (

@@ -1,7 +1,15 @@
 -- Every message the shop sent (merchant agents and the shop's robot), with its text normalised once for all
 -- content rules: `content_norm` (folded, lowercase, separators kept), `content_compact` (separators removed,
 -- lexicon matching) and `content_digits` (compact with Chinese numerals as digits, number patterns).
+-- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are normalised again.
 -- depends_on: {{ ref('content_rule_char_variants') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['incremental_messages'],
+    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
+) }}
 
 with
 
@@ -14,13 +22,16 @@ messages as (
         sender_role,
         sender_account_id,
         content,
+        sent_at_ms,
         sent_at,
         sent_at_local,
         sent_date,
         sent_month,
     from {{ ref('stg_cs_raw__messages') }}
     -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
-    where sender_role in ('merchant', 'robot')
+    where
+        sender_role in ('merchant', 'robot')
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 folded as (
@@ -32,6 +43,7 @@ folded as (
         sender_role,
         sender_account_id,
         content,
+        sent_at_ms,
         sent_at,
         sent_at_local,
         sent_date,
@@ -49,6 +61,7 @@ compacted as (
         sender_role,
         sender_account_id,
         content,
+        sent_at_ms,
         sent_at,
         sent_at_local,
         sent_date,
@@ -66,6 +79,7 @@ final as (
         user_id,
         sender_role,
         sender_account_id,
+        sent_at_ms,
         sent_at,
         sent_at_local,
         sent_date,
