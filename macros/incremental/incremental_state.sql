@@ -12,6 +12,11 @@
     The on-run-end hook marks the pending files loaded only when every model tagged
     `incremental_messages` succeeded in this run, so a partial or failed run is simply redone.
     Ratings are small (a few % of messages) and are rebuilt in full each run.
+
+    The results also depend on the settings: the vars, the seeds (lexicon, rule catalog, ...) and the
+    incremental models' own SQL. Their fingerprint is kept in audit.incremental_settings; when it
+    differs from the last successful run's (or is unknown), the window opens at the first valid event
+    and the run recomputes the whole history in place, as a full refresh would.
 -#}
 
 {% macro prepare_incremental_state(messages_glob, messages_file_count) %}
@@ -55,6 +60,16 @@
     {% do run_query(pending_sql) %}
 
     {% set staged = adapter.get_relation(database=target.database, schema='staging', identifier='stg_cs_raw__messages') %}
+    {% set fingerprint = incremental_settings_fingerprint() %}
+    {% do run_query(
+        'create table if not exists audit.incremental_settings (fingerprint varchar, recorded_at timestamp)'
+    ) %}
+    {% set previous_fingerprints = run_query('select fingerprint from audit.incremental_settings').columns[0].values() %}
+    {% set settings_changed = staged is not none and not flags.FULL_REFRESH and fingerprint not in previous_fingerprints %}
+    {% if settings_changed %}
+        {{ log('Settings changed since the last incremental build (vars, seeds or incremental models): '
+            ~ 'this run recomputes the whole history.', info=true) }}
+    {% endif %}
     {% set pending_files = run_query('select file_name from raw.pending_files order by 1').columns[0].values() %}
     {% set window_sql %}
         create or replace table raw.incremental_window as
@@ -84,10 +99,14 @@
             select
                 pending_events.pending_min_event_ms,
                 previous.previous_max_event_ms,
+                {% if settings_changed %}
+                cast('{{ var('min_valid_event_at') }}' as date) as reprocess_from_date,
+                {% else %}
                 cast({{ utc_to_local(epoch_ms_to_timestamp(
                     'least(pending_events.pending_min_event_ms, coalesce(previous.previous_max_event_ms - '
                     ~ (var('reply_window_seconds') * 1000) ~ ', pending_events.pending_min_event_ms))'
                 )) }} as date) - {{ var('incremental_lookback_days') | int }} as reprocess_from_date,
+                {% endif %}
             from pending_events
             cross join previous
         )
@@ -98,6 +117,8 @@
             previous_max_event_ms,
             reprocess_from_date,
             {{ local_to_epoch_ms('cast(reprocess_from_date as timestamp)') }} as reprocess_from_ms,
+            {{ settings_changed }} as is_settings_change,
+            '{{ fingerprint }}' as settings_fingerprint,
         from window_start
     {% endset %}
     {% do run_query(window_sql) %}
@@ -176,6 +197,11 @@
             'insert into audit.raw_file_loads '
             ~ 'select entity, file_name, file_size, file_modified_at, current_localtimestamp() from raw.pending_files'
         ) %}
+        {% do run_query('delete from audit.incremental_settings') %}
+        {% do run_query(
+            'insert into audit.incremental_settings '
+            ~ 'select settings_fingerprint, current_localtimestamp() from raw.incremental_window'
+        ) %}
     {% endif %}
     {{ return('') }}
 {% endmacro %}
@@ -212,4 +238,31 @@
         {{ exceptions.raise_compiler_error("delete_incremental_window: unknown kind '" ~ kind ~ "'") }}
     {% endif %}
     {{ return('delete from ' ~ this ~ ' where ' ~ column ~ ' >= ' ~ lower_bound) }}
+{% endmacro %}
+
+
+{#-
+    The vars that change what the incremental models compute (listed, since dbt gives no way to enumerate
+    vars; tests/python/test_incremental.py checks that every var in dbt_project.yml is listed here or in
+    the exempt list), the seeds' checksums and the incremental models' SQL checksums, as one md5.
+-#}
+{% macro incremental_settings_fingerprint() %}
+    {% set result_vars = [
+        'platform_timezone', 'min_valid_event_at', 'max_valid_event_at',
+        'reply_sender_roles', 'excluded_consult_msg_types', 'assessment_window_start', 'assessment_window_end',
+        'reply_window_seconds', 'reply_rate_count_unit', 'as_of',
+        'harassment_unsolicited_message_threshold', 'harassment_reply_allowance_per_user_message',
+        'harassment_stop_request_grace_minutes', 'content_rules_negation_window_chars',
+        'content_rules_guard_chunk_size', 'content_rules_guard_max_terms',
+    ] %}
+    {% set parts = [] %}
+    {% for name in result_vars %}
+        {% do parts.append('var:' ~ name ~ '=' ~ tojson(var(name, none))) %}
+    {% endfor %}
+    {% for node in graph.nodes.values() | sort(attribute='unique_id') %}
+        {% if node.resource_type == 'seed' or (node.resource_type == 'model' and 'incremental_messages' in node.tags) %}
+            {% do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(local_md5(parts | join('\n'))) }}
 {% endmacro %}

@@ -8,7 +8,9 @@ build of the same files into a fresh database.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,9 +18,10 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from cs_tools.generate_demo_data import generate
-from tests.python.dbt_helpers import MESSAGE_SCHEMA, query, run_dbt
+from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, query, run_dbt
 
 COMPARED_TABLES = [
     "staging.stg_cs_raw__messages",
@@ -121,14 +124,15 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def full_build(raw_dir: Path, db_path: Path) -> None:
+def full_build(raw_dir: Path, db_path: Path, extra_args: Sequence[str] = ()) -> None:
     """A reference build from scratch (models only: the incremental database runs the tests)."""
-    run_dbt(["build", "--resource-type", "seed", "--resource-type", "model"], raw_dir=raw_dir, db_path=db_path)
+    args = ["build", "--resource-type", "seed", "--resource-type", "model", *extra_args]
+    run_dbt(args, raw_dir=raw_dir, db_path=db_path)
 
 
-def incremental_build(raw_dir: Path, db_path: Path) -> None:
+def incremental_build(raw_dir: Path, db_path: Path, extra_args: Sequence[str] = ()) -> None:
     """A plain `dbt build` (models and data tests) into a database that already holds earlier runs."""
-    run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=raw_dir, db_path=db_path)
+    run_dbt(["build", "--exclude", "test_type:unit", *extra_args], raw_dir=raw_dir, db_path=db_path)
 
 
 def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> None:
@@ -173,7 +177,7 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
         "select count(distinct detector), count(distinct sent_date) from main.content_rule_hits",
     )
     assert kinds[0][0] == 3 and kinds[0][1] >= len(days) - 1
-    # the hand-made 2.5 threads: carried across midnight, and undone by the late file
+    # the hand-made 2.5 threads: history carried into the window, and an incident undone by the late file
     assert incidents_before_late_file == [
         ("user_a", days[-4], "contact_after_stop_request", 1),
         ("user_a", days[-1], "contact_after_stop_request", 7),
@@ -205,3 +209,39 @@ def test_a_vanished_raw_file_stops_the_run_until_a_full_refresh(export: Path, tm
 
     run_dbt(["build", "--exclude", "test_type:unit", "--full-refresh"], raw_dir=raw, db_path=db)
     assert query(db, "select count(distinct source_file) from staging.stg_cs_raw__messages") == [(1,)]
+
+
+def test_changed_settings_recompute_the_whole_history(export: Path, tmp_path: Path) -> None:
+    """A var changed between two daily runs: the incremental run recomputes everything, once."""
+    raw = tmp_path / "raw"
+    db = tmp_path / "db.duckdb"
+    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))
+    for day in days[:-1]:
+        copy_day(export, raw, day)
+    incremental_build(raw, db)
+
+    copy_day(export, raw, days[-1])
+    changed = ["--vars", "{reply_window_seconds: 60, harassment_unsolicited_message_threshold: 4}"]
+    incremental_build(raw, db, changed)
+    assert query(db, "select is_settings_change, reprocess_from_date from raw.incremental_window") == [
+        (True, date(2000, 1, 1)),
+    ]
+    full_build(raw, tmp_path / "full.duckdb", changed)
+    assert_same_marts(db, tmp_path / "full.duckdb")
+
+    # the same settings again: back to the incremental window
+    incremental_build(raw, db, changed)
+    assert query(db, "select is_settings_change from raw.incremental_window") == [(False,)]
+
+
+def test_every_var_is_in_the_settings_fingerprint_or_exempt() -> None:
+    """A new var must be added to incremental_settings_fingerprint (or exempted here, with a reason)."""
+    exempt = {
+        "incremental_lookback_days",  # a margin: more or fewer days recomputed, same results
+        "rerating_policy",  # ratings are rebuilt in full on every run
+    }
+    project_vars = set(yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"])
+    macro = (REPO_ROOT / "macros" / "incremental" / "incremental_state.sql").read_text()
+    listed = macro.split("set result_vars = [", 1)[1].split("]", 1)[0]
+    fingerprinted = set(re.findall(r"'([a-z_]+)'", listed))
+    assert project_vars - exempt == fingerprinted
