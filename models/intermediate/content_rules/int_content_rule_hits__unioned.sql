@@ -3,7 +3,8 @@
 -- the chapter-4 violation category of the clause, from the rule_catalog version in force on the day the
 -- message was sent (5.1; none for 2.7 / 2.8).
 -- When a lexicon entry and a pattern share a rule_code on one message, the pattern's match is kept.
--- Published as the content_rule_hits mart; rolled up by int_content_rule_hits__shop_monthly.
+-- Published as the content_rule_hits mart; rolled up by int_content_rule_hits__shop_monthly. The messages'
+-- other columns come from stg_cs_raw__messages (the normalised model is narrow).
 -- Incremental: the hits of messages sent from raw.incremental_window's reprocess_from_date on are replaced.
 {{ config(
     materialized='incremental',
@@ -27,10 +28,10 @@ messages as (
         sent_at_local,
         sent_date,
         sent_month,
-    from {{ ref('int_merchant_messages__normalised') }}
-    {% if is_incremental() %}
-        where sent_at_ms >= {{ incremental_from_ms() }}
-    {% endif %}
+    from {{ ref('stg_cs_raw__messages') }}
+    where
+        sender_role in ('merchant', 'robot')
+        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
 lexicon_hits as (

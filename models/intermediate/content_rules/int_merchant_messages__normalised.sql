@@ -1,6 +1,8 @@
 -- Every message the shop sent (merchant agents and the shop's robot), with its text normalised once for all
 -- content rules: `content_norm` (folded, lowercase, separators kept), `content_compact` (separators removed,
 -- lexicon matching) and `content_digits` (compact with Chinese numerals as digits, number patterns).
+-- Narrow on purpose (a row per shop message): the few messages with a hit take their other columns from
+-- stg_cs_raw__messages in int_content_rule_hits__unioned.
 -- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are normalised again.
 -- depends_on: {{ ref('content_rule_char_variants') }}
 {{ config(
@@ -16,20 +18,12 @@ with
 messages as (
     select
         message_id,
-        conversation_id,
         shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
-        content,
         sent_at_ms,
-        sent_at,
-        sent_at_local,
-        sent_date,
-        sent_month,
+        content,
     from {{ ref('stg_cs_raw__messages') }}
-    -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
     where
+        -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
         sender_role in ('merchant', 'robot')
         and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
@@ -37,17 +31,8 @@ messages as (
 folded as (
     select
         message_id,
-        conversation_id,
         shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
-        content,
         sent_at_ms,
-        sent_at,
-        sent_at_local,
-        sent_date,
-        sent_month,
         {{ cr_normalise_text('content') }} as content_norm,
     from messages
 ),
@@ -55,17 +40,8 @@ folded as (
 compacted as (
     select
         message_id,
-        conversation_id,
         shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
-        content,
         sent_at_ms,
-        sent_at,
-        sent_at_local,
-        sent_date,
-        sent_month,
         content_norm,
         {{ cr_compact_text('content_norm') }} as content_compact,
     from folded
@@ -74,17 +50,8 @@ compacted as (
 final as (
     select
         message_id,
-        conversation_id,
         shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
         sent_at_ms,
-        sent_at,
-        sent_at_local,
-        sent_date,
-        sent_month,
-        content,
         content_norm,
         content_compact,
         {{ cr_numerals_to_digits('content_compact') }} as content_digits,

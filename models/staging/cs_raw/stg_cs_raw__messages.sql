@@ -31,6 +31,70 @@ valid_messages as (
         and sent_at_ms >= {{ incremental_lower_bound_ms() }}
 ),
 
+-- ids delivered more than once (a small share): only their rows need ranking
+repeated_ids as (
+    select message_id
+    from valid_messages
+    group by message_id
+    having count(*) > 1
+),
+
+ranked_repeats as (
+    select
+        valid_messages.message_id,
+        valid_messages.conversation_id,
+        valid_messages.shop_id,
+        valid_messages.user_id,
+        valid_messages.sender_role,
+        valid_messages.sender_account_id,
+        valid_messages.msg_type,
+        valid_messages.content,
+        valid_messages.sent_at_ms,
+        valid_messages._source_file,
+        valid_messages._source_row_number,
+        row_number() over ({{ first_delivery_window('valid_messages.message_id', 'valid_messages.sent_at_ms') }})
+            as delivery_rank,
+    from valid_messages
+    inner join repeated_ids
+        on valid_messages.message_id = repeated_ids.message_id
+),
+
+first_delivery_rows as (
+    select
+        valid_messages.message_id,
+        valid_messages.conversation_id,
+        valid_messages.shop_id,
+        valid_messages.user_id,
+        valid_messages.sender_role,
+        valid_messages.sender_account_id,
+        valid_messages.msg_type,
+        valid_messages.content,
+        valid_messages.sent_at_ms,
+        valid_messages._source_file,
+        valid_messages._source_row_number,
+    from valid_messages
+    left join repeated_ids
+        on valid_messages.message_id = repeated_ids.message_id
+    where repeated_ids.message_id is null
+
+    union all
+
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        msg_type,
+        content,
+        sent_at_ms,
+        _source_file,
+        _source_row_number,
+    from ranked_repeats
+    where delivery_rank = 1
+),
+
 first_deliveries as (
     select
         message_id,
@@ -45,8 +109,7 @@ first_deliveries as (
         {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
         _source_file as source_file,
         _source_row_number as source_row_number,
-    from valid_messages
-    qualify row_number() over ({{ first_delivery_window('message_id', 'sent_at_ms') }}) = 1
+    from first_delivery_rows
 ),
 
 {% if is_incremental() %}
