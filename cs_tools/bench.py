@@ -577,6 +577,10 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
         ratio_inc = f"{inc.measured.seconds / wall:.0%} of the full build" if wall else "n/a"
         rows.append((f"incremental `dbt build` after adding 1 day ({result.messages_added:,} messages)",
                      f"{_s(inc.measured.seconds)} ({_status(inc.measured)}), {ratio_inc}"))
+        full_models = build.total("model") if build else 0.0
+        share = f"; models {inc.total('model') / full_models:.0%} of the full build's" if full_models else ""
+        rows.append(("incremental: summed node times, models / data tests / unit tests",
+                     f"{_s(inc.total('model'))} / {_s(inc.total('test'))} / {_s(inc.total('unit_test'))}{share}"))
         rows.append(("peak memory, incremental build", _gib(inc.measured.peak_bytes)))
     if result.database_bytes:
         rows.append(("database file after both builds", _gib(result.database_bytes)))

@@ -170,6 +170,7 @@ def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
         "| pairing model `int_user_messages__paired` |",
         "| pairing model `consult_reply_pairs` |",
         "| incremental `dbt build` after adding 1 day",
+        "| incremental: summed node times, models / data tests / unit tests |",
         "agree on all",
         ", fastest of ",
         "Top 10 models, full build:",
