@@ -219,7 +219,7 @@
     in an incremental run, delete the rows from this run's window on; the model then inserts them again.
     Unlike delete+insert on a key, a row that the new data makes disappear (an incident broken up by a
     late user message, a hit of a message whose kept text changed) is deleted too.
-    `kind` is the type of `column`: epoch_ms, timestamp (UTC), date (platform-local) or month (its first day).
+    `kind` is the type of `column`: epoch_ms, date (platform-local) or month (its first day).
     The pre_hook runs inside the model's transaction, so a failed insert leaves the table as it was.
 -#}
 {% macro delete_incremental_window(column, kind='epoch_ms') %}
@@ -228,8 +228,6 @@
     {% endif %}
     {% if kind == 'epoch_ms' %}
         {% set lower_bound = incremental_from_ms() %}
-    {% elif kind == 'timestamp' %}
-        {% set lower_bound = epoch_ms_to_timestamp(incremental_from_ms()) %}
     {% elif kind == 'date' %}
         {% set lower_bound = incremental_from_date() %}
     {% elif kind == 'month' %}
