@@ -10,7 +10,7 @@ assessment as (
         reply_rate_5min,
         reply_rate_passed,
         satisfaction_rate,
-        satisfaction_passed,
+        satisfaction_passed
     from {{ ref('shop_monthly_assessment') }}
 ),
 
@@ -21,7 +21,7 @@ with_previous as (
         lag(reply_rate_5min) over by_shop as previous_reply_rate_5min,
         lag(reply_rate_passed) over by_shop as previous_reply_rate_passed,
         lag(satisfaction_rate) over by_shop as previous_satisfaction_rate,
-        lag(satisfaction_passed) over by_shop as previous_satisfaction_passed,
+        lag(satisfaction_passed) over by_shop as previous_satisfaction_passed
     from assessment
     window by_shop as (partition by shop_id order by assessment_month)
 ),
@@ -38,7 +38,7 @@ final as (
         previous_satisfaction_rate,
         satisfaction_rate,
         satisfaction_rate - previous_satisfaction_rate as satisfaction_change,
-        coalesce(previous_satisfaction_passed <> satisfaction_passed, false) as has_satisfaction_verdict_changed,
+        coalesce(previous_satisfaction_passed <> satisfaction_passed, false) as has_satisfaction_verdict_changed
     from with_previous
     where previous_month is not null
 )

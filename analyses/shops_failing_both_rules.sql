@@ -12,7 +12,7 @@ assessment as (
         satisfaction_rate,
         violation_categories,
         reply_rate_passed,
-        satisfaction_passed,
+        satisfaction_passed
     from {{ ref('shop_monthly_assessment') }}
 ),
 
@@ -24,7 +24,7 @@ final as (
         reply_rate_5min,
         rating_count,
         satisfaction_rate,
-        violation_categories,
+        violation_categories
     from assessment
     where
         not reply_rate_passed

@@ -117,14 +117,14 @@
         pattern_id,
         target_text,
         captured_text,
-        char_position,
+        char_position
     from (
         select
             message_id,
             pattern_id,
             target_text,
             captured_text,
-            strpos(target_text, captured_text) as char_position,
+            strpos(target_text, captured_text) as char_position
         from (
             select
                 message_id,
@@ -132,7 +132,7 @@
                 {{ pattern.target_column }} as target_text,
                 {{ cr_explode(cr_regexp_extract_all(
                     pattern.target_column, cr_sql_literal(pattern.pattern), pattern.capture_group
-                )) }} as captured_text,
+                )) }} as captured_text
             from {{ relation }}
             where {{ cr_regexp_matches(pattern.target_column, cr_sql_literal(pattern.guard_regex)) }}
             {%- if pattern.context_regex %}
@@ -154,7 +154,7 @@
         cast(null as varchar) as pattern_id,
         cast(null as varchar) as target_text,
         cast(null as varchar) as captured_text,
-        cast(null as bigint) as char_position,
+        cast(null as bigint) as char_position
     from {{ relation }}
     where false
         {%- endset -%}

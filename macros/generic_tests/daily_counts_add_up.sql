@@ -10,10 +10,10 @@
             {% for key in key_columns %}{{ key }}, {% endfor %}
             {{ month_start(date_column) }} as month_value,
             {% for column in count_columns %}
-                sum({{ column }}) as {{ column }},
+                sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
             {% endfor %}
         from {{ model }}
-        group by all
+        group by {% for key in key_columns %}{{ key }}, {% endfor %}{{ month_start(date_column) }}
     ),
 
     monthly as (
@@ -21,14 +21,14 @@
             {% for key in key_columns %}{{ key }}, {% endfor %}
             {{ month_column }} as month_value,
             {% for column in count_columns %}
-                {{ column }},
+                {{ column }}{% if not loop.last %},{% endif %}
             {% endfor %}
         from {{ monthly_model }}
     )
 
     select
         {% for key in key_columns %}coalesce(daily.{{ key }}, monthly.{{ key }}) as {{ key }}, {% endfor %}
-        coalesce(daily.month_value, monthly.month_value) as month_value,
+        coalesce(daily.month_value, monthly.month_value) as month_value
     from daily
     full outer join monthly
         on {% for key in key_columns %}daily.{{ key }} = monthly.{{ key }} and {% endfor %}daily.month_value = monthly.month_value

@@ -14,7 +14,7 @@
             threshold,
             violation_category_zh,
             effective_from,
-            effective_to,
+            effective_to
         from {{ ref('rule_catalog') }}
         where clause = '{{ clause }}'
     ),
@@ -29,7 +29,7 @@
             rules.comparator,
             rules.threshold,
             rules.violation_category_zh,
-            {{ passes_threshold('assessed.' ~ metric_column, 'rules.comparator', 'rules.threshold') }} as is_passed,
+            {{ passes_threshold('assessed.' ~ metric_column, 'rules.comparator', 'rules.threshold') }} as is_passed
         from {{ model }} as assessed
         inner join rules
             on {{ rule_in_force('rules', 'assessed.' ~ month_column) }}
@@ -43,7 +43,7 @@
         metric_value,
         comparator,
         threshold,
-        violation_category_zh,
+        violation_category_zh
     from judged
     where not is_passed
 {% endtest %}

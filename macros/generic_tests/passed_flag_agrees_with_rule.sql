@@ -11,7 +11,7 @@
             comparator,
             threshold,
             effective_from,
-            effective_to,
+            effective_to
         from {{ ref('rule_catalog') }}
         where clause = '{{ clause }}'
     ),
@@ -20,7 +20,7 @@
         select
             assessed.*,
             {{ passes_threshold('assessed.' ~ metric_column, 'rules.comparator', 'rules.threshold') }}
-                as expected_passed,
+                as expected_passed
         from {{ model }} as assessed
         left join rules
             on {{ rule_in_force('rules', 'assessed.' ~ month_column) }}

@@ -15,7 +15,7 @@
     select
         *,
         {% for part in parts %}part_{{ loop.index }}_row_count{% if not loop.last %} + {% endif %}{% endfor %}
-            as parts_row_count,
+            as parts_row_count
     from counts
     where raw_row_count <> ({% for part in parts %}part_{{ loop.index }}_row_count{% if not loop.last %} + {% endif %}{% endfor %})
 {% endtest %}

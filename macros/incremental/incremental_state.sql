@@ -38,7 +38,7 @@
                 'messages' as entity,
                 files.filename as file_name,
                 files.size as file_size,
-                files.last_modified as file_modified_at,
+                files.last_modified as file_modified_at
             from read_blob('{{ messages_glob }}') as files
             where not exists (
                 select 1
@@ -53,7 +53,7 @@
                 'messages' as entity,
                 cast(null as varchar) as file_name,
                 cast(null as bigint) as file_size,
-                cast(null as timestamptz) as file_modified_at,
+                cast(null as timestamptz) as file_modified_at
             where false
         {% endif %}
     {% endset %}
@@ -100,12 +100,12 @@
                 pending_events.pending_min_event_ms,
                 previous.previous_max_event_ms,
                 {% if settings_changed %}
-                cast('{{ var('min_valid_event_at') }}' as date) as reprocess_from_date,
+                cast('{{ var('min_valid_event_at') }}' as date) as reprocess_from_date
                 {% else %}
                 cast({{ utc_to_local(epoch_ms_to_timestamp(
                     'least(pending_events.pending_min_event_ms, coalesce(previous.previous_max_event_ms - '
                     ~ (var('reply_window_seconds') * 1000) ~ ', pending_events.pending_min_event_ms))'
-                )) }} as date) - {{ var('incremental_lookback_days') | int }} as reprocess_from_date,
+                )) }} as date) - {{ var('incremental_lookback_days') | int }} as reprocess_from_date
                 {% endif %}
             from pending_events
             cross join previous
@@ -118,7 +118,7 @@
             reprocess_from_date,
             {{ local_to_epoch_ms('cast(reprocess_from_date as timestamp)') }} as reprocess_from_ms,
             {{ settings_changed }} as is_settings_change,
-            '{{ fingerprint }}' as settings_fingerprint,
+            '{{ fingerprint }}' as settings_fingerprint
         from window_start
     {% endset %}
     {% do run_query(window_sql) %}
@@ -225,6 +225,13 @@
 {% macro delete_incremental_window(column, kind='epoch_ms') %}
     {% if not is_incremental() %}
         {{ return('') }}
+    {% endif %}
+    {% set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+    {% if column | lower not in existing_columns %}
+        {{ exceptions.raise_compiler_error(
+            this ~ ' has no column ' ~ column ~ ': the model changed since the table was built. '
+            ~ 'Run `dbt build --full-refresh` (or `--full-refresh --select ' ~ this.identifier ~ '+`).'
+        ) }}
     {% endif %}
     {% if kind == 'epoch_ms' %}
         {% set lower_bound = incremental_from_ms() %}

@@ -38,7 +38,7 @@
             is_replied,
             is_replied_within_5min,
             is_pending,
-            reply_latency_seconds,
+            reply_latency_seconds
         from {{ ref('consult_reply_pairs') }}
     ),
 
@@ -46,7 +46,7 @@
         touched as (
             select distinct
                 shop_id,
-                {{ period_column }},
+                {{ period_column }}
             from {{ ref('consult_reply_pairs') }}
             where
                 sent_at >= {{ epoch_ms_to_timestamp(from_ms) }}
@@ -56,7 +56,8 @@
         recomputed_pairs as (
             select pairs.*
             from pairs
-            semi join touched
+            -- touched is distinct: the join keeps each row once
+            inner join touched
                 on pairs.shop_id = touched.shop_id
                 and pairs.{{ period_column }} = touched.{{ period_column }}
         ),
@@ -70,7 +71,7 @@
         select
             shop_id,
             {{ period_column }},
-            {{ reply_rate_measures() }},
+            {{ reply_rate_measures() }}
         from recomputed_pairs
         group by shop_id, {{ period_column }}
     )

@@ -64,13 +64,13 @@
         present as (
             select distinct
                 file_name,
-                lower(name) as column_name,
+                lower(name) as column_name
             from parquet_schema('{{ file_glob }}')
         )
 
         select
             files.file_name,
-            required.column_name,
+            required.column_name
         from files
         cross join required
         anti join present

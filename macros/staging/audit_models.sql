@@ -18,7 +18,7 @@
             {% endfor %}
             _source_file as source_file,
             _source_row_number as source_row_number,
-            reject_reason,
+            reject_reason
         from {{ ref(base_model) }}
         where reject_reason is not null
         {% if file_filter_sql is not none %}
@@ -33,7 +33,7 @@
             {% endfor %}
             source_file,
             source_row_number,
-            reject_reason,
+            reject_reason
         from rejected
     )
 
@@ -62,7 +62,7 @@
             {{ event_ms_column }},
             row_fingerprint,
             _source_file,
-            _source_row_number,
+            _source_row_number
         from {{ ref(base_model) }}
         where reject_reason is null
         {% if from_ms is not none %}
@@ -80,7 +80,7 @@
                 {{ event_ms_column }},
                 {{ row_fingerprint(fingerprint_columns) }} as row_fingerprint,
                 source_file as _source_file,
-                source_row_number as _source_row_number,
+                source_row_number as _source_row_number
             from {{ ref(kept_model) }}
             where {{ event_ms_column }} < {{ from_ms }}
                 and {{ id_column }} in (select valid_rows.{{ id_column }} from valid_rows)
@@ -110,11 +110,12 @@
             row_number() over delivery as delivery_rank,
             first_value(candidates.row_fingerprint) over delivery as kept_fingerprint,
             first_value(candidates._source_file) over delivery as kept_source_file,
-            first_value(candidates._source_row_number) over delivery as kept_source_row_number,
+            first_value(candidates._source_row_number) over delivery as kept_source_row_number
         from candidates
-        semi join repeated_ids
+        -- repeated_ids is one row per id: the join keeps each row once
+        inner join repeated_ids
             on candidates.{{ id_column }} = repeated_ids.{{ id_column }}
-        window delivery as ({{ first_delivery_window(id_column, event_ms_column) }})
+        window delivery as ({{ first_delivery_window('candidates.' ~ id_column, 'candidates.' ~ event_ms_column) }})
     ),
 
     final as (
@@ -129,7 +130,7 @@
                 else 'conflict'
             end as duplicate_kind,
             kept_source_file,
-            kept_source_row_number,
+            kept_source_row_number
         from ranked
         where delivery_rank > 1
     )

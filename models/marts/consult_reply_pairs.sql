@@ -38,7 +38,7 @@ paired as (
         reply_message_id,
         reply_account_id,
         reply_conversation_id,
-        replied_at_ms,
+        replied_at_ms
     from {{ ref('int_user_messages__paired') }}
     {% if from_ms is not none %}
         where
@@ -68,9 +68,9 @@ flagged as (
         paired.reply_message_id is null
         and paired.sent_at_ms + {{ window_ms }} > watermark.watermark_at_ms as is_pending,
         {% if count_unit == 'turn' %}
-            paired.is_turn_start as is_counted_unit,
+            paired.is_turn_start as is_counted_unit
         {% else %}
-            paired.is_consultation_message as is_counted_unit,
+            paired.is_consultation_message as is_counted_unit
         {% endif %}
     from paired
     cross join watermark
@@ -101,7 +101,7 @@ final as (
         reply_message_id is not null as is_replied,
         is_replied_within_5min,
         is_pending,
-        is_counted_unit and is_in_assessment_window and not is_pending as is_assessed,
+        is_counted_unit and is_in_assessment_window and not is_pending as is_assessed
     from flagged
 )
 

@@ -31,7 +31,7 @@ hits as (
         detector,
         violation_category,
         violation_category_code,
-        rule_version_id,
+        rule_version_id
     from {{ ref('int_content_rule_hits__unioned') }}
     {% if is_incremental() %}
         where sent_date >= {{ incremental_from_date() }}
@@ -57,7 +57,7 @@ final as (
         detector,
         violation_category,
         violation_category_code,
-        rule_version_id,
+        rule_version_id
     from hits
 )
 

@@ -30,7 +30,7 @@ incidents as (
         message_count,
         stop_request_message_id,
         stop_requested_at,
-        stop_request_text,
+        stop_request_text
     from {{ ref('int_content_rule_harassment_incidents') }}
     {% if is_incremental() %}
         where incident_date >= {{ incremental_from_date() }}
@@ -56,7 +56,7 @@ final as (
         message_count,
         stop_request_message_id,
         stop_requested_at,
-        stop_request_text,
+        stop_request_text
     from incidents
 )
 

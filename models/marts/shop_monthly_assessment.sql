@@ -25,7 +25,7 @@ metrics as (
         hit_count_2_7,
         hit_count_2_8,
         hit_count_2_9,
-        content_hit_message_count,
+        content_hit_message_count
     from {{ ref('int_shop_monthly_metrics') }}
 ),
 
@@ -37,7 +37,7 @@ rule_results as (
         rule_version_id,
         threshold,
         is_passed,
-        violation_category_zh,
+        violation_category_zh
     from {{ ref('shop_monthly_rule_results') }}
 ),
 
@@ -55,7 +55,7 @@ verdicts as (
         {{ sorted_distinct_string_agg('case when not is_passed then clause end') }} as failed_clauses,
         {{ sorted_distinct_string_agg('case when not is_passed then violation_category_zh end') }}
             as violation_categories,
-        {{ sorted_distinct_string_agg('rule_version_id') }} as rule_version_ids,
+        {{ sorted_distinct_string_agg('rule_version_id') }} as rule_version_ids
     from rule_results
     group by shop_id, assessment_month
 ),
@@ -96,7 +96,7 @@ final as (
             when coalesce(verdicts.assessed_rule_count, 0) = 0 then null
             else verdicts.failed_rule_count = 0
         end as is_compliant,
-        verdicts.rule_version_ids,
+        verdicts.rule_version_ids
     from metrics
     left join verdicts
         on metrics.shop_id = verdicts.shop_id

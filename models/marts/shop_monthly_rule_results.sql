@@ -14,7 +14,7 @@ metrics as (
         hit_count_2_5,
         hit_count_2_7,
         hit_count_2_8,
-        hit_count_2_9,
+        hit_count_2_9
     from {{ ref('int_shop_monthly_metrics') }}
 ),
 
@@ -30,7 +30,7 @@ rules as (
         violation_category_zh,
         violation_category_en,
         effective_from,
-        effective_to,
+        effective_to
     from {{ ref('rule_catalog') }}
 ),
 
@@ -56,7 +56,7 @@ measured as (
             when 'hit_count_2_7' then metrics.hit_count_2_7
             when 'hit_count_2_8' then metrics.hit_count_2_8
             when 'hit_count_2_9' then metrics.hit_count_2_9
-        end as double) as metric_value,
+        end as double) as metric_value
     from metrics
     inner join rules
         on {{ rule_in_force('rules', 'metrics.assessment_month') }}
@@ -76,7 +76,7 @@ final as (
         threshold,
         {{ passes_threshold('metric_value', 'comparator', 'threshold') }} as is_passed,
         violation_category_zh,
-        violation_category_en,
+        violation_category_en
     from measured
 )
 

@@ -7,7 +7,7 @@ effective_ratings as (
         shop_id,
         rated_month,
         rating,
-        rating_source,
+        rating_source
     from {{ ref('int_ratings__effective') }}
     where is_effective
 ),
@@ -23,7 +23,7 @@ final as (
         count(*) filter (where rating_source = 'user_initiated') as user_initiated_rating_count,
         count(*) filter (where rating_source = 'merchant_invited') as merchant_invited_rating_count,
         count(*) filter (where rating_source = 'system_pushed') as system_pushed_rating_count,
-        {{ safe_rate("count(*) filter (where rating = 'satisfied')", 'count(*)') }} as satisfaction_rate,
+        {{ safe_rate("count(*) filter (where rating = 'satisfied')", 'count(*)') }} as satisfaction_rate
     from effective_ratings
     group by shop_id, rated_month
 )

@@ -12,7 +12,7 @@ day_numbers as (
 final as (
     select
         cast({{ dbt.dateadd('day', 'generated_number - 1', "cast('" ~ first_day ~ "' as date)") }} as date)
-            as date_day,
+            as date_day
     from day_numbers
 )
 

@@ -5,7 +5,7 @@ with
 shop_months as (
     select
         shop_id,
-        assessment_month,
+        assessment_month
     from {{ ref('int_shop_months') }}
 ),
 
@@ -16,7 +16,7 @@ reply_rate as (
         consult_message_count,
         replied_within_5min_count,
         reply_rate_5min,
-        pending_message_count,
+        pending_message_count
     from {{ ref('shop_monthly_reply_rate') }}
 ),
 
@@ -31,7 +31,7 @@ satisfaction as (
         user_initiated_rating_count,
         merchant_invited_rating_count,
         system_pushed_rating_count,
-        satisfaction_rate,
+        satisfaction_rate
     from {{ ref('shop_monthly_satisfaction') }}
 ),
 
@@ -45,7 +45,7 @@ content_hits as (
         hit_count_2_7,
         hit_count_2_8,
         hit_count_2_9,
-        hit_message_count,
+        hit_message_count
     from {{ ref('int_content_rule_hits__shop_monthly') }}
 ),
 
@@ -71,7 +71,7 @@ final as (
         cast(coalesce(content_hits.hit_count_2_7, 0) as bigint) as hit_count_2_7,
         cast(coalesce(content_hits.hit_count_2_8, 0) as bigint) as hit_count_2_8,
         cast(coalesce(content_hits.hit_count_2_9, 0) as bigint) as hit_count_2_9,
-        cast(coalesce(content_hits.hit_message_count, 0) as bigint) as content_hit_message_count,
+        cast(coalesce(content_hits.hit_message_count, 0) as bigint) as content_hit_message_count
     from shop_months
     left join reply_rate
         on shop_months.shop_id = reply_rate.shop_id

@@ -5,14 +5,14 @@ with
 message_months as (
     select distinct
         shop_id,
-        sent_month as assessment_month,
+        sent_month as assessment_month
     from {{ ref('stg_cs_raw__messages') }}
 ),
 
 rating_months as (
     select distinct
         shop_id,
-        rated_month as assessment_month,
+        rated_month as assessment_month
     from {{ ref('int_ratings__effective') }}
     where is_effective
 ),
@@ -20,12 +20,12 @@ rating_months as (
 final as (
     select
         shop_id,
-        assessment_month,
+        assessment_month
     from message_months
     union
     select
         shop_id,
-        assessment_month,
+        assessment_month
     from rating_months
 )
 

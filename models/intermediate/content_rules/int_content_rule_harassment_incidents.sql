@@ -40,7 +40,7 @@ with
     window_pairs as (
         select distinct
             shop_id,
-            user_id,
+            user_id
         from {{ ref('stg_cs_raw__messages') }}
         where
             sender_role in ('merchant', 'robot')
@@ -59,7 +59,7 @@ messages as (
         sent_at_ms,
         sent_at_local,
         sent_date,
-        sent_month,
+        sent_month
     from {{ ref('stg_cs_raw__messages') }}
     where sender_role in ('user', 'merchant', 'robot')
 ),
@@ -67,7 +67,7 @@ messages as (
 stop_requests as (
     select
         message_id,
-        matched_text,
+        matched_text
     from {{ ref('int_content_rule_stop_requests') }}
 ),
 
@@ -77,7 +77,7 @@ busy_shop_days as (
     select
         shop_id,
         user_id,
-        sent_date,
+        sent_date
     from messages
     where
         sender_role in ('merchant', 'robot')
@@ -89,7 +89,7 @@ busy_shop_days as (
 busy_pairs as (
     select distinct
         shop_id,
-        user_id,
+        user_id
     from busy_shop_days
 ),
 
@@ -110,7 +110,7 @@ busy_pair_messages as (
             partition by messages.shop_id, messages.user_id
             order by messages.sent_at_ms, messages.message_id
             rows between unbounded preceding and current row
-        ) as user_messages_so_far,
+        ) as user_messages_so_far
     from messages
     inner join busy_pairs
         on messages.shop_id = busy_pairs.shop_id
@@ -139,7 +139,7 @@ agent_marks as (
                 rows between unbounded preceding and 1 preceding
             ),
             0
-        ) as user_messages_at_last_agent_message,
+        ) as user_messages_at_last_agent_message
     from busy_pair_messages
 ),
 
@@ -159,7 +159,7 @@ shop_runs as (
         row_number() over (
             partition by shop_id, user_id, user_messages_so_far
             order by sent_at_ms, message_id
-        ) as position_in_run,
+        ) as position_in_run
     from agent_marks
     where sender_role in ('merchant', 'robot')
 ),
@@ -171,7 +171,7 @@ run_prompts as (
         user_id,
         user_messages_so_far,
         user_messages_so_far - min_by(user_messages_at_last_agent_message, position_in_run)
-            as prompting_user_message_count,
+            as prompting_user_message_count
     from shop_runs
     group by shop_id, user_id, user_messages_so_far
 ),
@@ -192,7 +192,7 @@ unsolicited_messages as (
         row_number() over (
             partition by shop_runs.shop_id, shop_runs.user_id, shop_runs.user_messages_so_far, shop_runs.sent_date
             order by shop_runs.sent_at_ms, shop_runs.message_id
-        ) as unsolicited_position,
+        ) as unsolicited_position
     from shop_runs
     inner join run_prompts
         on shop_runs.shop_id = run_prompts.shop_id
@@ -216,7 +216,7 @@ unsolicited_runs as (
         max(sent_at_local) as last_message_at_local,
         max(case when unsolicited_position = {{ threshold }} then message_id end) as breach_message_id,
         max(case when unsolicited_position = {{ threshold }} then conversation_id end) as breach_conversation_id,
-        min(sent_month) as sent_month,
+        min(sent_month) as sent_month
     from unsolicited_messages
     group by shop_id, user_id, sent_date, user_messages_so_far
     having count(*) >= {{ threshold }}
@@ -240,7 +240,7 @@ unsolicited_incidents as (
         last_message_id,
         last_message_at,
         last_message_at_local,
-        message_count,
+        message_count
     from unsolicited_runs
 ),
 
@@ -249,7 +249,7 @@ unsolicited_incidents as (
 stop_pairs as (
     select distinct
         messages.shop_id,
-        messages.user_id,
+        messages.user_id
     from messages
     inner join stop_requests
         on messages.message_id = stop_requests.message_id
@@ -273,7 +273,7 @@ stop_pair_messages as (
         messages.sent_date,
         messages.sent_month,
         stop_requests.message_id is not null as is_stop_request,
-        stop_requests.matched_text as stop_request_text,
+        stop_requests.matched_text as stop_request_text
     from messages
     inner join stop_pairs
         on messages.shop_id = stop_pairs.shop_id
@@ -301,7 +301,7 @@ episodes as (
             partition by shop_id, user_id
             order by sent_at_ms, message_id
             rows between unbounded preceding and current row
-        ) as episode_number,
+        ) as episode_number
     from stop_pair_messages
 ),
 
@@ -313,7 +313,7 @@ episode_stop_requests as (
         min_by(message_id, sent_at_ms) as stop_request_message_id,
         min(sent_at_ms) as stop_requested_at_ms,
         min(sent_at) as stop_requested_at,
-        min_by(stop_request_text, sent_at_ms) as stop_request_text,
+        min_by(stop_request_text, sent_at_ms) as stop_request_text
     from episodes
     where is_stop_request
     group by shop_id, user_id, episode_number
@@ -332,7 +332,7 @@ contacts_after_stop as (
         episodes.sent_month,
         episode_stop_requests.stop_request_message_id,
         episode_stop_requests.stop_requested_at,
-        episode_stop_requests.stop_request_text,
+        episode_stop_requests.stop_request_text
     from episodes
     inner join episode_stop_requests
         on episodes.shop_id = episode_stop_requests.shop_id
@@ -361,7 +361,7 @@ after_stop_incidents as (
         max_by(message_id, sent_at_ms) as last_message_id,
         max(sent_at) as last_message_at,
         max(sent_at_local) as last_message_at_local,
-        count(*) as message_count,
+        count(*) as message_count
     from contacts_after_stop
     group by shop_id, user_id, stop_request_message_id, sent_date
 ),
@@ -384,7 +384,7 @@ incidents as (
         last_message_id,
         last_message_at,
         last_message_at_local,
-        message_count,
+        message_count
     from unsolicited_incidents
 
     union all
@@ -406,7 +406,7 @@ incidents as (
         last_message_id,
         last_message_at,
         last_message_at_local,
-        message_count,
+        message_count
     from after_stop_incidents
 ),
 
@@ -429,7 +429,7 @@ final as (
         message_count,
         stop_request_message_id,
         stop_requested_at,
-        stop_request_text,
+        stop_request_text
     from incidents
     {% if from_ms is not none %}
         where incident_date >= {{ incremental_from_date() }}

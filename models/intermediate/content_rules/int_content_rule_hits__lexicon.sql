@@ -23,7 +23,7 @@ messages as (
     select
         message_id,
         sent_at_ms,
-        content_compact,
+        content_compact
     from {{ ref('int_merchant_messages__normalised') }}
     where
         content_compact <> ''
@@ -42,7 +42,7 @@ terms as (
         rule_code,
         is_negatable,
         is_latin_start,
-        is_latin_end,
+        is_latin_end
     from {{ ref('int_content_rule_terms') }}
     where term_kind in ('lexicon', 'allowlist') and term_length >= 2
 ),
@@ -51,7 +51,7 @@ negation_cues as (
     select
         term_kind,
         term_normalised as cue,
-        clause,
+        clause
     from {{ ref('int_content_rule_terms') }}
     where term_kind like 'negation_%'
 ),
@@ -59,7 +59,7 @@ negation_cues as (
 candidate_messages as (
     select
         message_id,
-        content_compact,
+        content_compact
     from messages
     where {{ cr_term_guard('content_compact', 'lexicon') }}
 ),
@@ -68,7 +68,7 @@ char_positions as (
     select
         message_id,
         content_compact,
-        {{ cr_explode(cr_int_range('1', 'length(content_compact) - 1')) }} as char_position,
+        {{ cr_explode(cr_int_range('1', 'length(content_compact) - 1')) }} as char_position
     from candidate_messages
 ),
 
@@ -77,7 +77,7 @@ bigrams as (
         message_id,
         content_compact,
         char_position,
-        substr(content_compact, char_position, 2) as bigram,
+        substr(content_compact, char_position, 2) as bigram
     from char_positions
 ),
 
@@ -96,7 +96,7 @@ occurrences as (
         terms.is_negatable,
         terms.is_latin_start,
         terms.is_latin_end,
-        bigrams.char_position + terms.term_length - 1 as char_position_end,
+        bigrams.char_position + terms.term_length - 1 as char_position_end
     from bigrams
     inner join terms
         on bigrams.bigram = terms.term_prefix
@@ -107,7 +107,7 @@ allowlisted_spans as (
     select
         message_id,
         char_position as span_start,
-        char_position_end as span_end,
+        char_position_end as span_end
     from occurrences
     where term_kind = 'allowlist'
 ),
@@ -126,7 +126,7 @@ term_occurrences as (
         rule_code,
         is_negatable,
         is_latin_start,
-        is_latin_end,
+        is_latin_end
     from occurrences
     where term_kind = 'lexicon'
 ),
@@ -146,7 +146,7 @@ unshielded_occurrences as (
         term_occurrences.rule_code,
         term_occurrences.is_negatable,
         term_occurrences.is_latin_start,
-        term_occurrences.is_latin_end,
+        term_occurrences.is_latin_end
     from term_occurrences
     where not exists (
         select 1
@@ -184,7 +184,7 @@ occurrence_context as (
         and (
             not is_latin_end
             or not {{ cr_regexp_matches('substr(content_compact, char_position_end + 1, 1)', "'[a-z0-9]'") }}
-        ) as has_word_boundary,
+        ) as has_word_boundary
     from unshielded_occurrences
 ),
 
@@ -208,7 +208,7 @@ checked_occurrences as (
                     when 'negation_adjacent_after' then starts_with(occurrence_context.clause_after, negation_cues.cue)
                     else false
                 end
-        ) as is_negated,
+        ) as is_negated
     from occurrence_context
 ),
 
@@ -219,7 +219,7 @@ message_hits as (
         rule_code,
         'lexicon' as detector,
         min_by(term, char_position) as matched_text,
-        count(*) as match_count,
+        count(*) as match_count
     from checked_occurrences
     where has_word_boundary and not is_negated
     group by message_id, clause, rule_code
@@ -233,7 +233,7 @@ final as (
         message_hits.rule_code,
         message_hits.detector,
         message_hits.matched_text,
-        message_hits.match_count,
+        message_hits.match_count
     from message_hits
     inner join messages
         on message_hits.message_id = messages.message_id

@@ -25,7 +25,7 @@ messages as (
         sent_at_ms,
         content_norm,
         content_compact,
-        content_digits,
+        content_digits
     from {{ ref('int_merchant_messages__normalised') }}
     where
         content_compact <> ''
@@ -38,12 +38,12 @@ pattern_rules as (
         clause,
         rule_code,
         post_check,
-        is_negatable,
+        is_negatable
     from {{ ref('content_rule_patterns') }}
 ),
 
 allowlisted_domains as (
-    select lower(trim(entry)) as allowed_domain,
+    select lower(trim(entry)) as allowed_domain
     from {{ ref('content_rule_allowlist') }}
     where entry_type = 'domain'
 ),
@@ -52,7 +52,7 @@ negation_cues as (
     select
         term_kind,
         term_normalised as cue,
-        clause,
+        clause
     from {{ ref('int_content_rule_terms') }}
     where term_kind like 'negation_%'
 ),
@@ -62,7 +62,7 @@ candidate_messages as {{ cr_materialized_cte() }} (
         message_id,
         content_norm,
         content_compact,
-        content_digits,
+        content_digits
     from messages
     where {{ cr_pattern_guard(patterns) }}
 ),
@@ -104,7 +104,7 @@ classified_matches as (
             'substr(all_matches.target_text, all_matches.char_position + length(all_matches.captured_text), '
             ~ window_chars ~ ')',
             "'^[^,!?;:.]*'", '0'
-        ) }} as clause_after,
+        ) }} as clause_after
     from all_matches
     inner join pattern_rules
         on all_matches.pattern_id = pattern_rules.pattern_id
@@ -143,7 +143,7 @@ checked_matches as (
                     when 'negation_adjacent_after' then starts_with(classified_matches.clause_after, negation_cues.cue)
                     else false
                 end
-        ) as is_negated,
+        ) as is_negated
     from classified_matches
 ),
 
@@ -154,7 +154,7 @@ message_hits as (
         rule_code,
         'pattern' as detector,
         min_by(captured_text, char_position) as matched_text,
-        count(*) as match_count,
+        count(*) as match_count
     from checked_matches
     where has_passed_post_check and not is_negated
     group by message_id, clause, rule_code
@@ -168,7 +168,7 @@ final as (
         message_hits.rule_code,
         message_hits.detector,
         message_hits.matched_text,
-        message_hits.match_count,
+        message_hits.match_count
     from message_hits
     inner join messages
         on message_hits.message_id = messages.message_id

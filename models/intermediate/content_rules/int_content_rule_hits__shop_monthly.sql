@@ -20,7 +20,7 @@ hits as (
         shop_id,
         sent_month,
         clause,
-        violation_category_code,
+        violation_category_code
     from {{ ref('int_content_rule_hits__unioned') }}
     {% if is_incremental() %}
         where sent_month >= {{ month_start(incremental_from_date()) }}
@@ -43,7 +43,7 @@ final as (
         count(distinct case when violation_category_code = 'harassment' then message_id end)
             as hit_count_harassment,
         count(distinct case when violation_category_code = 'disrupting_platform_order' then message_id end)
-            as hit_count_disrupting_platform_order,
+            as hit_count_disrupting_platform_order
     from hits
     group by shop_id, sent_month
 )

@@ -27,7 +27,7 @@ messages as (
         sent_at,
         sent_at_local,
         sent_date,
-        sent_month,
+        sent_month
     from {{ ref('stg_cs_raw__messages') }}
     where
         sender_role in ('merchant', 'robot')
@@ -40,7 +40,7 @@ lexicon_hits as (
         clause,
         rule_code,
         detector,
-        matched_text,
+        matched_text
     from {{ ref('int_content_rule_hits__lexicon') }}
     {% if is_incremental() %}
         where sent_at_ms >= {{ incremental_from_ms() }}
@@ -53,7 +53,7 @@ pattern_hits as (
         clause,
         rule_code,
         detector,
-        matched_text,
+        matched_text
     from {{ ref('int_content_rule_hits__pattern') }}
     {% if is_incremental() %}
         where sent_at_ms >= {{ incremental_from_ms() }}
@@ -65,7 +65,7 @@ harassment_incidents as (
         breach_message_id,
         incident_type,
         message_count,
-        stop_request_text,
+        stop_request_text
     from {{ ref('int_content_rule_harassment_incidents') }}
     {% if is_incremental() %}
         where incident_date >= {{ incremental_from_date() }}
@@ -79,7 +79,7 @@ rules as (
         violation_category_zh,
         violation_category_code,
         effective_from,
-        effective_to,
+        effective_to
     from {{ ref('rule_catalog') }}
 ),
 
@@ -93,7 +93,7 @@ behaviour_hits as (
             when incident_type = 'contact_after_stop_request'
                 then message_count || ' shop message(s) after the stop request: ' || stop_request_text
             else message_count || ' shop messages in a day with no user message in between'
-        end as matched_text,
+        end as matched_text
     from harassment_incidents
 ),
 
@@ -104,7 +104,7 @@ all_hits as (
         rule_code,
         detector,
         matched_text,
-        1 as detector_rank,
+        1 as detector_rank
     from pattern_hits
 
     union all
@@ -115,7 +115,7 @@ all_hits as (
         rule_code,
         detector,
         matched_text,
-        2 as detector_rank,
+        2 as detector_rank
     from lexicon_hits
 
     union all
@@ -126,8 +126,19 @@ all_hits as (
         rule_code,
         detector,
         matched_text,
-        3 as detector_rank,
+        3 as detector_rank
     from behaviour_hits
+),
+
+ranked_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+        row_number() over (partition by message_id, clause, rule_code order by detector_rank) as hit_rank
+    from all_hits
 ),
 
 deduplicated_hits as (
@@ -136,9 +147,9 @@ deduplicated_hits as (
         clause,
         rule_code,
         detector,
-        matched_text,
-    from all_hits
-    qualify row_number() over (partition by message_id, clause, rule_code order by detector_rank) = 1
+        matched_text
+    from ranked_hits
+    where hit_rank = 1
 ),
 
 final as (
@@ -161,7 +172,7 @@ final as (
         deduplicated_hits.detector,
         rules.violation_category_zh as violation_category,
         nullif(rules.violation_category_code, '') as violation_category_code,
-        rules.rule_version_id,
+        rules.rule_version_id
     from deduplicated_hits
     inner join messages
         on deduplicated_hits.message_id = messages.message_id

@@ -22,7 +22,7 @@ user_messages as (
         user_id,
         content,
         sent_at,
-        sent_at_ms,
+        sent_at_ms
     from {{ ref('stg_cs_raw__messages') }}
     where
         sender_role = 'user'
@@ -38,7 +38,7 @@ folded as (
         user_id,
         sent_at,
         sent_at_ms,
-        {{ cr_normalise_text('content') }} as content_norm,
+        {{ cr_normalise_text('content') }} as content_norm
     from user_messages
 ),
 
@@ -50,7 +50,7 @@ normalised as (
         user_id,
         sent_at,
         sent_at_ms,
-        {{ cr_compact_text('content_norm') }} as content_compact,
+        {{ cr_compact_text('content_norm') }} as content_compact
     from folded
 ),
 
@@ -59,7 +59,7 @@ stop_terms as (
         term,
         term_normalised,
         term_prefix,
-        term_length,
+        term_length
     from {{ ref('int_content_rule_terms') }}
     where term_kind = 'stop_request' and term_length >= 2
 ),
@@ -67,7 +67,7 @@ stop_terms as (
 candidate_messages as (
     select
         message_id,
-        content_compact,
+        content_compact
     from normalised
     where {{ cr_term_guard('content_compact', 'stop_request') }}
 ),
@@ -76,7 +76,7 @@ char_positions as (
     select
         message_id,
         content_compact,
-        {{ cr_explode(cr_int_range('1', 'length(content_compact) - 1')) }} as char_position,
+        {{ cr_explode(cr_int_range('1', 'length(content_compact) - 1')) }} as char_position
     from candidate_messages
 ),
 
@@ -84,7 +84,7 @@ matches as (
     select
         char_positions.message_id,
         char_positions.char_position,
-        stop_terms.term,
+        stop_terms.term
     from char_positions
     inner join stop_terms
         on substr(char_positions.content_compact, char_positions.char_position, 2) = stop_terms.term_prefix
@@ -96,7 +96,7 @@ matches as (
 matched_messages as (
     select
         message_id,
-        min_by(term, char_position) as matched_text,
+        min_by(term, char_position) as matched_text
     from matches
     group by message_id
 ),
@@ -109,7 +109,7 @@ final as (
         normalised.user_id,
         normalised.sent_at,
         normalised.sent_at_ms,
-        matched_messages.matched_text,
+        matched_messages.matched_text
     from normalised
     inner join matched_messages
         on normalised.message_id = matched_messages.message_id

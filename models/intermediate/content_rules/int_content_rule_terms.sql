@@ -10,18 +10,18 @@ lexicon as (
         term,
         clause,
         rule_code,
-        is_negatable,
+        is_negatable
     from {{ ref('content_rule_lexicon') }}
 ),
 
 allowlist as (
-    select entry,
+    select entry
     from {{ ref('content_rule_allowlist') }}
     where entry_type = 'phrase'
 ),
 
 stop_requests as (
-    select term,
+    select term
     from {{ ref('content_rule_stop_requests') }}
 ),
 
@@ -29,7 +29,7 @@ negation_cues as (
     select
         cue,
         position,
-        clause,
+        clause
     from {{ ref('content_rule_negations') }}
 ),
 
@@ -39,7 +39,7 @@ all_terms as (
         term,
         clause,
         rule_code,
-        is_negatable,
+        is_negatable
     from lexicon
 
     union all
@@ -49,7 +49,7 @@ all_terms as (
         entry as term,
         null as clause,
         null as rule_code,
-        false as is_negatable,
+        false as is_negatable
     from allowlist
 
     union all
@@ -59,7 +59,7 @@ all_terms as (
         term,
         '2.5' as clause,
         'stop_request' as rule_code,
-        false as is_negatable,
+        false as is_negatable
     from stop_requests
 
     union all
@@ -69,7 +69,7 @@ all_terms as (
         cue as term,
         clause,
         null as rule_code,
-        false as is_negatable,
+        false as is_negatable
     from negation_cues
 ),
 
@@ -80,7 +80,7 @@ folded as (
         clause,
         rule_code,
         is_negatable,
-        {{ cr_normalise_text('term') }} as term_norm,
+        {{ cr_normalise_text('term') }} as term_norm
     from all_terms
 ),
 
@@ -91,7 +91,7 @@ normalised as (
         clause,
         rule_code,
         is_negatable,
-        {{ cr_compact_text('term_norm') }} as term_normalised,
+        {{ cr_compact_text('term_norm') }} as term_normalised
     from folded
 ),
 
@@ -103,7 +103,7 @@ deduplicated as (
         clause,
         rule_code,
         min(term) as term,
-        bool_or(is_negatable) as is_negatable,
+        bool_or(is_negatable) as is_negatable
     from normalised
     where term_normalised <> ''
     group by term_kind, term_normalised, clause, rule_code
@@ -121,7 +121,7 @@ final as (
         substr(term_normalised, 1, 2) as term_prefix,
         length(term_normalised) as term_length,
         {{ cr_regexp_matches('term_normalised', "'^[a-z0-9]'") }} as is_latin_start,
-        {{ cr_regexp_matches('term_normalised', "'[a-z0-9]$'") }} as is_latin_end,
+        {{ cr_regexp_matches('term_normalised', "'[a-z0-9]$'") }} as is_latin_end
     from deduplicated
 )
 

@@ -20,7 +20,7 @@ messages as (
         message_id,
         shop_id,
         sent_at_ms,
-        content,
+        content
     from {{ ref('stg_cs_raw__messages') }}
     where
         -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
@@ -33,7 +33,7 @@ folded as (
         message_id,
         shop_id,
         sent_at_ms,
-        {{ cr_normalise_text('content') }} as content_norm,
+        {{ cr_normalise_text('content') }} as content_norm
     from messages
 ),
 
@@ -43,7 +43,7 @@ compacted as (
         shop_id,
         sent_at_ms,
         content_norm,
-        {{ cr_compact_text('content_norm') }} as content_compact,
+        {{ cr_compact_text('content_norm') }} as content_compact
     from folded
 ),
 
@@ -54,7 +54,7 @@ final as (
         sent_at_ms,
         content_norm,
         content_compact,
-        {{ cr_numerals_to_digits('content_compact') }} as content_digits,
+        {{ cr_numerals_to_digits('content_compact') }} as content_digits
     from compacted
 )
 

@@ -21,7 +21,7 @@ final as (
             coalesce(latest_message_at_ms, 0) as watermark_at_ms,
             'latest_message' as watermark_source,
         {% endif %}
-        latest_message_at_ms,
+        latest_message_at_ms
     from latest
 )
 
@@ -30,5 +30,5 @@ select
     {{ epoch_ms_to_timestamp('watermark_at_ms') }} as watermark_at,
     {{ utc_to_local(epoch_ms_to_timestamp('watermark_at_ms')) }} as watermark_at_local,
     watermark_source,
-    latest_message_at_ms,
+    latest_message_at_ms
 from final

@@ -33,7 +33,7 @@ messages as (
         sent_at,
         sent_at_local,
         sent_date,
-        sent_month,
+        sent_month
     from {{ ref('stg_cs_raw__messages') }}
     where (
         sender_role = 'user'
@@ -58,7 +58,7 @@ window_messages as (
         messages.sender_role = 'user'
         and not coalesce(
             messages.msg_type in {{ sql_string_list(var('excluded_consult_msg_types')) }}, false
-        ) as is_consultation_message,
+        ) as is_consultation_message
     from messages
     inner join watermark
         on messages.sent_at_ms <= watermark.watermark_at_ms
@@ -68,7 +68,7 @@ window_messages as (
     window_threads as (
         select distinct
             shop_id,
-            user_id,
+            user_id
         from window_messages
     ),
 
@@ -79,9 +79,10 @@ window_messages as (
             previous.user_id,
             {{ arg_max('previous.turn_start_message_id', ['previous.sent_at_ms', 'previous.message_id']) }}
                 as turn_start_message_id,
-            {{ arg_max('previous.replied_at_ms', ['previous.sent_at_ms', 'previous.message_id']) }} as replied_at_ms,
+            {{ arg_max('previous.replied_at_ms', ['previous.sent_at_ms', 'previous.message_id']) }} as replied_at_ms
         from {{ this }} as previous
-        semi join window_threads
+        -- window_threads is distinct per thread: the join keeps each row once
+        inner join window_threads
             on previous.shop_id = window_threads.shop_id
             and previous.user_id = window_threads.user_id
         where
@@ -108,7 +109,7 @@ window_messages as (
             true as is_context,
             true as is_user_message,
             false as is_reply_message,
-            true as is_consultation_message,
+            true as is_consultation_message
         from last_consultation_before
         where replied_at_ms is null or replied_at_ms >= {{ from_ms }}
     ),
@@ -150,7 +151,7 @@ paired as (
         last_value(
             case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end
             ignore nulls
-        ) over earlier as previous_kind,
+        ) over earlier as previous_kind
     from thread_messages
     window
         thread_order as (
@@ -165,7 +166,7 @@ turns as (
     select
         *,
         is_context
-        or (is_consultation_message and coalesce(previous_kind, 'reply') = 'reply') as is_turn_start,
+        or (is_consultation_message and coalesce(previous_kind, 'reply') = 'reply') as is_turn_start
     from paired
     where is_user_message
 ),
@@ -181,7 +182,7 @@ turn_starts as (
                     order by sent_at_ms, message_id
                     rows between unbounded preceding and current row
                 )
-        end as turn_start_message_id,
+        end as turn_start_message_id
     from turns
 ),
 
@@ -203,7 +204,7 @@ window_result as (
         reply_message_id,
         reply_account_id,
         reply_conversation_id,
-        replied_at_ms,
+        replied_at_ms
     from turn_starts
     where not is_context
 ),
@@ -217,7 +218,7 @@ window_result as (
             {{ arg_min('message_id', ['sent_at_ms', 'message_id']) }} as reply_message_id,
             min(sent_at_ms) as replied_at_ms,
             {{ arg_min('sender_account_id', ['sent_at_ms', 'message_id']) }} as reply_account_id,
-            {{ arg_min('conversation_id', ['sent_at_ms', 'message_id']) }} as reply_conversation_id,
+            {{ arg_min('conversation_id', ['sent_at_ms', 'message_id']) }} as reply_conversation_id
         from window_messages
         where is_reply_message
         group by shop_id, user_id
@@ -241,7 +242,7 @@ window_result as (
             first_reply_in_window.reply_message_id,
             first_reply_in_window.reply_account_id,
             first_reply_in_window.reply_conversation_id,
-            first_reply_in_window.replied_at_ms,
+            first_reply_in_window.replied_at_ms
         from {{ this }} as previous
         inner join first_reply_in_window
             on previous.shop_id = first_reply_in_window.shop_id

@@ -21,7 +21,7 @@ ratings as (
         rated_at,
         rated_at_local,
         rated_date,
-        rated_month,
+        rated_month
     from {{ ref('stg_cs_raw__ratings') }}
     {% if var('as_of') is not none %}
         where rated_at_ms <= {{ as_of_epoch_ms() }}
@@ -41,7 +41,7 @@ ranked as (
         case
             when conversation_id is null then 1
             else count(*) over (partition by shop_id, user_id, conversation_id)
-        end as conversation_rating_count,
+        end as conversation_rating_count
     from ratings
 ),
 
@@ -64,9 +64,9 @@ final as (
             else latest_rating_id
         end as superseded_by_rating_id,
         {% if policy == 'latest' %}
-            latest_rating_id is null or latest_rating_id = rating_id as is_effective,
+            latest_rating_id is null or latest_rating_id = rating_id as is_effective
         {% else %}
-            true as is_effective,
+            true as is_effective
         {% endif %}
     from ranked
 )

@@ -24,7 +24,7 @@ valid_messages as (
         content,
         sent_at_ms,
         _source_file,
-        _source_row_number,
+        _source_row_number
     from {{ ref('base_cs_raw__messages') }}
     where
         reject_reason is null
@@ -53,7 +53,7 @@ ranked_repeats as (
         valid_messages._source_file,
         valid_messages._source_row_number,
         row_number() over ({{ first_delivery_window('valid_messages.message_id', 'valid_messages.sent_at_ms') }})
-            as delivery_rank,
+            as delivery_rank
     from valid_messages
     inner join repeated_ids
         on valid_messages.message_id = repeated_ids.message_id
@@ -71,7 +71,7 @@ first_delivery_rows as (
         valid_messages.content,
         valid_messages.sent_at_ms,
         valid_messages._source_file,
-        valid_messages._source_row_number,
+        valid_messages._source_row_number
     from valid_messages
     left join repeated_ids
         on valid_messages.message_id = repeated_ids.message_id
@@ -90,7 +90,7 @@ first_delivery_rows as (
         content,
         sent_at_ms,
         _source_file,
-        _source_row_number,
+        _source_row_number
     from ranked_repeats
     where delivery_rank = 1
 ),
@@ -108,7 +108,7 @@ first_deliveries as (
         sent_at_ms,
         {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
         _source_file as source_file,
-        _source_row_number as source_row_number,
+        _source_row_number as source_row_number
     from first_delivery_rows
 ),
 
@@ -122,8 +122,9 @@ first_deliveries as (
     new_deliveries as (
         select first_deliveries.*
         from first_deliveries
-        anti join kept_earlier
+        left join kept_earlier
             on first_deliveries.message_id = kept_earlier.message_id
+        where kept_earlier.message_id is null
     ),
 {% else %}
     new_deliveries as (
@@ -135,7 +136,7 @@ first_deliveries as (
 localised as (
     select
         *,
-        {{ utc_to_local('sent_at') }} as sent_at_local,
+        {{ utc_to_local('sent_at') }} as sent_at_local
     from new_deliveries
 ),
 
@@ -155,7 +156,7 @@ final as (
         cast(sent_at_local as date) as sent_date,
         {{ month_start('sent_at_local') }} as sent_month,
         source_file,
-        source_row_number,
+        source_row_number
     from localised
 )
 

@@ -12,9 +12,22 @@ valid_ratings as (
         rating_source,
         rated_at_ms,
         _source_file,
-        _source_row_number,
+        _source_row_number
     from {{ ref('base_cs_raw__ratings') }}
     where reject_reason is null
+),
+
+ranked_deliveries as (
+    select
+        rating_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        rating,
+        rating_source,
+        rated_at_ms,
+        row_number() over ({{ first_delivery_window('rating_id', 'rated_at_ms') }}) as delivery_rank
+    from valid_ratings
 ),
 
 first_deliveries as (
@@ -26,15 +39,15 @@ first_deliveries as (
         rating,
         rating_source,
         rated_at_ms,
-        {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at,
-    from valid_ratings
-    qualify row_number() over ({{ first_delivery_window('rating_id', 'rated_at_ms') }}) = 1
+        {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at
+    from ranked_deliveries
+    where delivery_rank = 1
 ),
 
 localised as (
     select
         *,
-        {{ utc_to_local('rated_at') }} as rated_at_local,
+        {{ utc_to_local('rated_at') }} as rated_at_local
     from first_deliveries
 ),
 
@@ -50,7 +63,7 @@ final as (
         rated_at,
         rated_at_local,
         cast(rated_at_local as date) as rated_date,
-        {{ month_start('rated_at_local') }} as rated_month,
+        {{ month_start('rated_at_local') }} as rated_month
     from localised
 )
 

@@ -14,14 +14,14 @@ source as (
         content,
         sent_at_ms,
         _source_file,
-        _source_row_number,
+        _source_row_number
     from {{ source('cs_raw', 'messages') }}
 ),
 
 sender_roles as (
     select
         raw_value,
-        canonical_value,
+        canonical_value
     from {{ ref('value_mappings') }}
     where field = 'sender_role'
 ),
@@ -47,7 +47,7 @@ typed as (
         {{ clean_id('source.sender_account_id') }} as sender_account_id,
         nullif({{ label_key('source.msg_type') }}, '') as msg_type,
         cast(source.content as varchar) as content,
-        try_cast(source.sent_at_ms as bigint) as sent_at_ms,
+        try_cast(source.sent_at_ms as bigint) as sent_at_ms
     from source
     left join sender_roles
         on {{ label_key('source.sender_role') }} = sender_roles.raw_value
@@ -56,7 +56,7 @@ typed as (
 checked as (
     select
         *,
-        {{ epoch_ms_problem('raw_sent_at_ms', 'sent_at_ms') }} as sent_at_ms_problem,
+        {{ epoch_ms_problem('raw_sent_at_ms', 'sent_at_ms') }} as sent_at_ms_problem
     from typed
 ),
 
@@ -96,7 +96,7 @@ final as (
         {{ row_fingerprint([
             'message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role',
             'sender_account_id', 'msg_type', 'content', 'sent_at_ms',
-        ]) }} as row_fingerprint,
+        ]) }} as row_fingerprint
     from checked
 )
 

@@ -12,7 +12,7 @@ source as (
         source,
         rated_at_ms,
         _source_file,
-        _source_row_number,
+        _source_row_number
     from {{ source('cs_raw', 'ratings') }}
 ),
 
@@ -20,7 +20,7 @@ mappings as (
     select
         field,
         raw_value,
-        canonical_value,
+        canonical_value
     from {{ ref('value_mappings') }}
     where field in ('rating', 'source')
 ),
@@ -42,7 +42,7 @@ typed as (
         {{ clean_id('source.conversation_id') }} as conversation_id,
         ratings.canonical_value as rating,
         sources.canonical_value as rating_source,
-        try_cast(source.rated_at_ms as bigint) as rated_at_ms,
+        try_cast(source.rated_at_ms as bigint) as rated_at_ms
     from source
     left join mappings as ratings
         on ratings.field = 'rating'
@@ -55,7 +55,7 @@ typed as (
 checked as (
     select
         *,
-        {{ epoch_ms_problem('raw_rated_at_ms', 'rated_at_ms') }} as rated_at_ms_problem,
+        {{ epoch_ms_problem('raw_rated_at_ms', 'rated_at_ms') }} as rated_at_ms_problem
     from typed
 ),
 
@@ -94,7 +94,7 @@ final as (
         ), '') as reject_reason,
         {{ row_fingerprint([
             'rating_id', 'shop_id', 'user_id', 'conversation_id', 'rating', 'rating_source', 'rated_at_ms',
-        ]) }} as row_fingerprint,
+        ]) }} as row_fingerprint
     from checked
 )
 
