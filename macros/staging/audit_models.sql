@@ -97,9 +97,16 @@
         ),
     {% endif %}
 
+    {#- a full build reads the ids straight from the base view: a second reference to the wide
+        valid_rows would make DuckDB materialise every row of it (at 100M messages it spills) -#}
     repeated_ids as (
         select {{ id_column }}
-        from candidates
+        {% if from_ms is not none %}
+            from candidates
+        {% else %}
+            from {{ ref(base_model) }}
+            where reject_reason is null
+        {% endif %}
         group by {{ id_column }}
         having count(*) > 1
     ),
