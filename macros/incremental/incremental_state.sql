@@ -8,13 +8,17 @@
                               incremental models recompute. It is the earlier of the pending files'
                               first valid event and the previous watermark less the reply window (so
                               messages pending at it are judged again), minus var
-                              incremental_lookback_days.
+                              incremental_lookback_days; reprocess_from_date is that midnight's date.
+                              Also is_settings_change and settings_fingerprint (below).
+    Models whose rows are keyed by message or shop-period use delete+insert; the content-rule models
+    replace the window's rows (delete_incremental_window() as a pre_hook, then append).
     The on-run-end hook marks the pending files loaded only when every model tagged
     `incremental_messages` succeeded in this run, so a partial or failed run is simply redone.
     Ratings are small (a few % of messages) and are rebuilt in full each run.
 
     The results also depend on the settings: the vars, the seeds (lexicon, rule catalog, ...) and the
-    incremental models' own SQL. Their fingerprint is kept in audit.incremental_settings; when it
+    incremental models' own SQL. Their fingerprint (incremental_settings_fingerprint()) is kept in
+    audit.incremental_settings (one row: fingerprint, recorded_at) by every run that records its files; when it
     differs from the last successful run's (or is unknown), the window opens at the first valid event
     and the run recomputes the whole history in place, as a full refresh would.
 -#}
