@@ -64,10 +64,8 @@ EXPORTED_MARTS: tuple[str, ...] = (
     "consult_reply_pairs",
     "content_rule_hits",
 )
-PARTITION_CANDIDATES: dict[str, tuple[str, ...]] = {
-    "consult_reply_pairs": ("assessment_month",),
-    "content_rule_hits": ("assessment_month", "sent_month"),
-}
+PARTITIONED_EXPORTS: tuple[str, ...] = ("consult_reply_pairs", "content_rule_hits")
+MONTH_COLUMN = "assessment_month"  # the platform-local month, one name in every model
 PARTITION_KEY = "month"
 KEPT_EXPORT_VERSIONS = 2  # the current one and the one before, for readers still listing it
 
@@ -400,7 +398,7 @@ def export_table(connection: duckdb.DuckDBPyConnection, relation: Relation, vers
     included) and hive-aware readers (DuckDB, Spark, pyarrow) merely gain a `month` column.
     """
     columns = table_columns(connection, relation)
-    month_column = next((column for column in PARTITION_CANDIDATES.get(relation.name, ()) if column in columns), None)
+    month_column = MONTH_COLUMN if relation.name in PARTITIONED_EXPORTS and MONTH_COLUMN in columns else None
     relative = Path(relation.name) if relation.schema == "main" else Path(relation.schema) / relation.name
     if month_column and PARTITION_KEY not in columns:
         target = version_dir / relative

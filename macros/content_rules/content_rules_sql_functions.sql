@@ -98,11 +98,6 @@
 {%- endmacro %}
 
 
-{#- a Python string as a SQL string literal -#}
-{% macro cr_sql_literal(value) -%}
-    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
-{%- endmacro %}
-
 
 {#- whether a relation exists in the warehouse (at compile time); false while parsing -#}
 {% macro cr_relation_exists(relation) -%}

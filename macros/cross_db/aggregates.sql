@@ -18,6 +18,11 @@
 {%- endmacro %}
 
 
+{#- a Python string as an SQL string literal -#}
+{% macro sql_literal(value) -%}
+    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
 {#- a list var rendered as an SQL list of string literals; `('')`-safe when empty -#}
 {% macro sql_string_list(values) -%}
     {%- if values | length == 0 -%}

@@ -21,11 +21,10 @@
 
 {#-
     The whole reply-rate rollup of consult_reply_pairs by shop and `period_column` (activity_date or
-    assessment_month), shared by the daily and monthly marts. Incremental runs recompute only the
-    (shop, period) groups holding a message judged again in this run.
+    assessment_month), shared by the daily and monthly marts. A message belongs to the period in which
+    the user sent it, whenever the reply came, so replacing the window's periods is exact.
 -#}
 {% macro select_reply_rate_rollup(period_column) %}
-    {%- set from_ms = incremental_from_ms() if is_incremental() else none %}
     with
 
     pairs as (
@@ -40,39 +39,15 @@
             is_pending,
             reply_latency_seconds
         from {{ ref('consult_reply_pairs') }}
+        where {{ in_incremental_window() }}
     ),
-
-    {% if from_ms is not none %}
-        touched as (
-            select distinct
-                shop_id,
-                {{ period_column }}
-            from {{ ref('consult_reply_pairs') }}
-            where
-                sent_at >= {{ epoch_ms_to_timestamp(from_ms) }}
-                or replied_at >= {{ epoch_ms_to_timestamp(from_ms) }}
-        ),
-
-        recomputed_pairs as (
-            select pairs.*
-            from pairs
-            -- touched is distinct: the join keeps each row once
-            inner join touched
-                on pairs.shop_id = touched.shop_id
-                and pairs.{{ period_column }} = touched.{{ period_column }}
-        ),
-    {% else %}
-        recomputed_pairs as (
-            select * from pairs
-        ),
-    {% endif %}
 
     final as (
         select
             shop_id,
             {{ period_column }},
             {{ reply_rate_measures() }}
-        from recomputed_pairs
+        from pairs
         group by shop_id, {{ period_column }}
     )
 

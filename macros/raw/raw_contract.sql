@@ -35,5 +35,5 @@
 
 
 {% macro raw_dir() %}
-    {{ return(env_var('CS_RAW_DIR', 'data/demo') | replace('\\', '/') | replace("'", "''")) }}
+    {{ return(env_var('CS_RAW_DIR', 'data/demo') | replace('\\', '/')) }}
 {% endmacro %}

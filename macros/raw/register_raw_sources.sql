@@ -16,7 +16,7 @@
     {% do run_query('create schema if not exists raw') %}
     {% for entity, spec in contract.items() %}
         {% set file_glob = raw_dir() ~ '/' ~ spec.folder ~ '/*.parquet' %}
-        {% set file_count = run_query("select count(*) from glob('" ~ file_glob ~ "')").columns[0].values()[0] %}
+        {% set file_count = run_query('select count(*) from (' ~ list_raw_files(file_glob) ~ ') as files').columns[0].values()[0] %}
         {% if file_count == 0 %}
             {% do log('cs_rules: no file matches ' ~ file_glob ~ '; raw.' ~ entity ~ ' is empty', info=true) %}
             {% set select_list = [] %}
@@ -34,7 +34,7 @@
                     _source_file,
                     file_row_number as _source_row_number
                 from read_parquet(
-                    '{{ file_glob }}',
+                    {{ sql_literal(file_glob) }},
                     union_by_name = true,
                     filename = '_source_file',
                     file_row_number = true
@@ -43,9 +43,10 @@
         {% endif %}
         {% do run_query('create or replace view raw.' ~ entity ~ ' as ' ~ view_sql) %}
         {% if entity == 'messages' %}
-            {% do prepare_incremental_state(file_glob, file_count) %}
+            {% do track_raw_message_files(file_glob, file_count) %}
         {% endif %}
     {% endfor %}
+    {% do prepare_incremental_window() %}
     {{ return('') }}
 {% endmacro %}
 
@@ -54,7 +55,7 @@
     {% set check_sql %}
         with
         files as (
-            select file as file_name from glob('{{ file_glob }}')
+            select file as file_name from glob({{ sql_literal(file_glob) }})
         ),
 
         required as (
@@ -65,7 +66,7 @@
             select distinct
                 file_name,
                 lower(name) as column_name
-            from parquet_schema('{{ file_glob }}')
+            from parquet_schema({{ sql_literal(file_glob) }})
         )
 
         select

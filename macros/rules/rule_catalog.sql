@@ -16,3 +16,39 @@
     {{ on_date }} >= {{ rule }}.effective_from
     and ({{ rule }}.effective_to is null or {{ on_date }} < {{ rule }}.effective_to)
 {%- endmacro %}
+
+{#-
+    The catalog's metrics, read at compile time (empty while parsing), for the columns the assessment
+    pivots into: one dict per metric {metric, clause, is_count, assessment_column}, rules with their own
+    verdict columns first, then by clause. A count metric (no_evidence_value set) is a whole number.
+-#}
+{% macro rule_catalog_metrics() %}
+    {% if not execute %}
+        {{ return([]) }}
+    {% endif %}
+    {#- the seed's table itself (a unit test replaces ref('rule_catalog') by its fixture) -#}
+    {% set seed = (graph.get('nodes') or {}).get('seed.cs_rules.rule_catalog') %}
+    {% set catalog = adapter.get_relation(
+        database=seed.database if seed else target.database,
+        schema=seed.schema if seed else generate_schema_name('reference', none),
+        identifier=seed.alias if seed else 'rule_catalog',
+    ) %}
+    {#- none yet, or a table seeded by an older version (dbt build seeds it again before any model) -#}
+    {% if catalog is none
+        or 'no_evidence_value' not in adapter.get_columns_in_relation(catalog) | map(attribute='name') | list %}
+        {{ return([]) }}
+    {% endif %}
+    {% set rows = run_query(
+        'select metric, min(clause), max(no_evidence_value) is not null, '
+        ~ "coalesce(max(assessment_column), '') from " ~ catalog
+        ~ " group by metric order by coalesce(max(assessment_column), '') = '', min(clause)"
+    ).rows %}
+    {% set metrics = [] %}
+    {% for row in rows %}
+        {% if not modules.re.match('^[a-z][a-z0-9_]*$', row[0]) %}
+            {{ exceptions.raise_compiler_error('rule_catalog: metric ' ~ row[0] ~ ' is not a column name') }}
+        {% endif %}
+        {% do metrics.append({'metric': row[0], 'clause': row[1], 'is_count': row[2], 'assessment_column': row[3]}) %}
+    {% endfor %}
+    {{ return(metrics) }}
+{% endmacro %}

@@ -1,14 +1,14 @@
 {#-
     The two audit shapes shared by messages and ratings, so both sources are audited the same way.
     `raw_columns` are the contract's columns; the audit models show them as delivered (raw_ prefix
-    removed), with the file and row they came from.
+    removed), with the file and row they came from and the platform-local day of the event
+    (activity_date, null when the time is unusable).
+    Both read the window's rows only (in_incremental_window on `event_ms_column`); rejected rows with
+    no usable time belong to no day and are judged again in every run.
 -#}
 
-{#-
-    Rows that cannot be used, with every reason. `file_filter_sql` (an SQL list of file names)
-    limits the scan to those files: the incremental run reads only new or changed files.
--#}
-{% macro select_rejected_rows(base_model, raw_columns, file_filter_sql=none) %}
+{#- Rows that cannot be used, with every reason. -#}
+{% macro select_rejected_rows(base_model, raw_columns, event_ms_column) %}
     with
 
     rejected as (
@@ -18,12 +18,12 @@
             {% endfor %}
             _source_file as source_file,
             _source_row_number as source_row_number,
+            activity_date,
             reject_reason
         from {{ ref(base_model) }}
-        where reject_reason is not null
-        {% if file_filter_sql is not none %}
-            and _source_file in {{ file_filter_sql }}
-        {% endif %}
+        where
+            reject_reason is not null
+            and ({{ in_incremental_window(event_ms_column, 'epoch_ms') }} or activity_date is null)
     ),
 
     final as (
@@ -33,6 +33,7 @@
             {% endfor %}
             source_file,
             source_row_number,
+            activity_date,
             reject_reason
         from rejected
     )
@@ -42,78 +43,75 @@
 
 
 {#-
-    Valid rows dropped because their id was already kept: exact re-deliveries and conflicts.
-    Incremental (`from_ms` given): only rows whose event is at or after from_ms are judged; an id
-    kept earlier is read from `kept_model` (the staging table, whose `kept_columns` are the typed
-    values the fingerprint is made of), so a late re-delivery is still told from a conflict.
+    Valid rows dropped because their id was already kept: exact re-deliveries and conflicts, each
+    pointing at the row that was kept (first_delivery_window decides). In an incremental run the
+    window's rows are ranked together with the earlier deliveries of the same ids (none in a full build).
 -#}
-{% macro select_duplicate_rows(
-    base_model, id_column, event_ms_column, raw_columns, fingerprint_columns,
-    from_ms=none, kept_model=none
-) %}
+{% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns) %}
     with
 
-    valid_rows as (
+    window_rows as (
         select
             {% for column in raw_columns %}
                 raw_{{ column }},
             {% endfor %}
             {{ id_column }},
             {{ event_ms_column }},
+            activity_date,
             row_fingerprint,
             _source_file,
             _source_row_number
         from {{ ref(base_model) }}
-        where reject_reason is null
-        {% if from_ms is not none %}
-            and {{ event_ms_column }} >= {{ from_ms }}
-        {% endif %}
+        where
+            reject_reason is null
+            and {{ in_incremental_window(event_ms_column, 'epoch_ms') }}
     ),
 
-    {% if from_ms is not none %}
-        kept_earlier as (
-            select
-                {% for column in raw_columns %}
-                    cast(null as varchar) as raw_{{ column }},
-                {% endfor %}
-                {{ id_column }},
-                {{ event_ms_column }},
-                {{ row_fingerprint(fingerprint_columns) }} as row_fingerprint,
-                source_file as _source_file,
-                source_row_number as _source_row_number
-            from {{ ref(kept_model) }}
-            where {{ event_ms_column }} < {{ from_ms }}
-                and {{ id_column }} in (select valid_rows.{{ id_column }} from valid_rows)
-        ),
+    earlier_rows as (
+        select
+            {{ id_column }},
+            {{ event_ms_column }},
+            row_fingerprint,
+            _source_file,
+            _source_row_number
+        from {{ ref(base_model) }}
+        where
+            reject_reason is null
+            and not ({{ in_incremental_window(event_ms_column, 'epoch_ms') }})
+            and {{ id_column }} in (select window_rows.{{ id_column }} from window_rows)
+    ),
 
-        candidates as (
-            select * from valid_rows
-            union all
-            select * from kept_earlier
-        ),
-    {% else %}
-        candidates as (
-            select * from valid_rows
-        ),
-    {% endif %}
+    candidates as (
+        select
+            {{ id_column }},
+            {{ event_ms_column }},
+            row_fingerprint,
+            _source_file,
+            _source_row_number
+        from window_rows
 
-    {#- a full build reads the ids straight from the base view: a second reference to the wide
-        valid_rows would make DuckDB materialise every row of it (at 100M messages it spills) -#}
+        union all
+
+        select
+            {{ id_column }},
+            {{ event_ms_column }},
+            row_fingerprint,
+            _source_file,
+            _source_row_number
+        from earlier_rows
+    ),
+
     repeated_ids as (
         select {{ id_column }}
-        {% if from_ms is not none %}
-            from candidates
-        {% else %}
-            from {{ ref(base_model) }}
-            where reject_reason is null
-        {% endif %}
+        from candidates
         group by {{ id_column }}
         having count(*) > 1
     ),
 
     ranked as (
         select
-            candidates.*,
+            candidates._source_file,
+            candidates._source_row_number,
             row_number() over delivery as delivery_rank,
             first_value(candidates.row_fingerprint) over delivery as kept_fingerprint,
             first_value(candidates._source_file) over delivery as kept_source_file,
@@ -128,18 +126,23 @@
     final as (
         select
             {% for column in raw_columns %}
-                raw_{{ column }} as {{ column }},
+                window_rows.raw_{{ column }} as {{ column }},
             {% endfor %}
-            _source_file as source_file,
-            _source_row_number as source_row_number,
+            window_rows._source_file as source_file,
+            window_rows._source_row_number as source_row_number,
+            window_rows.activity_date,
             case
-                when row_fingerprint = kept_fingerprint then 'exact_redelivery'
+                when window_rows.row_fingerprint = ranked.kept_fingerprint then 'exact_redelivery'
                 else 'conflict'
             end as duplicate_kind,
-            kept_source_file,
-            kept_source_row_number
+            ranked.kept_source_file,
+            ranked.kept_source_row_number
         from ranked
-        where delivery_rank > 1
+        -- a file and row number name one raw row: the join keeps each row once
+        inner join window_rows
+            on ranked._source_file = window_rows._source_file
+            and ranked._source_row_number = window_rows._source_row_number
+        where ranked.delivery_rank > 1
     )
 
     select * from final

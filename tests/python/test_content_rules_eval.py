@@ -174,7 +174,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EvalBuild]:
             "--select",
             "+content_rule_hits",
             "+harassment_incidents",
-            "+int_content_rule_hits__shop_monthly",
+            "+content_rule_evidence",
             "--indirect-selection",
             "cautious",
         ],
@@ -319,16 +319,16 @@ def test_behavioural_harassment(built: EvalBuild) -> None:
     assert {row[3] for row in behaviour_hits} == {"骚扰他人"}
 
 
-def test_shop_monthly_rollup(built: EvalBuild) -> None:
+def test_shop_monthly_rule_evidence(built: EvalBuild) -> None:
     rows = query(
         built.db_path,
-        "select hit_count_2_5, hit_count_harassment, hit_message_count "
-        "from intermediate.shop_monthly_content_rule_hits where shop_id = 'shop_harass'",
+        "select clause, metric, numerator_count, denominator_count, metric_value "
+        "from main.content_rule_evidence where shop_id = 'shop_harass'",
     )
-    assert rows == [(3, 3, 3)]
+    assert rows == [("2.5", "hit_count_2_5", 3, None, 3.0)]
     totals = query(
         built.db_path,
-        "select sum(hit_message_count), (select count(distinct message_id) from main.content_rule_hits) "
-        "from intermediate.shop_monthly_content_rule_hits",
+        "select sum(numerator_count), (select count(distinct message_id || clause) from main.content_rule_hits) "
+        "from main.content_rule_evidence",
     )
     assert totals[0][0] == totals[0][1]

@@ -21,25 +21,24 @@ import pytest
 import yaml
 
 from cs_tools.generate_demo_data import generate
-from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, query, run_dbt
+from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, query, run_dbt, write_table
 
 COMPARED_TABLES = [
     "staging.stg_cs_raw__messages",
     "audit.rejected_messages",
     "audit.duplicate_messages",
-    "intermediate.int_user_messages__paired",
     "main.consult_reply_pairs",
     "main.shop_daily_reply_rate",
     "main.shop_monthly_reply_rate",
-    "main.shop_monthly_assessment",
+    "main.shop_monthly_rule_evidence",
     "main.shop_monthly_rule_results",
+    "main.shop_monthly_assessment",
     "intermediate.int_merchant_messages__normalised",
-    "intermediate.int_content_rule_stop_requests",
+    "intermediate.int_user_messages__stop_requests",
     "intermediate.int_content_rule_hits__lexicon",
     "intermediate.int_content_rule_hits__pattern",
-    "intermediate.int_content_rule_harassment_incidents",
-    "intermediate.int_content_rule_hits__unioned",
-    "intermediate.shop_monthly_content_rule_hits",
+    "intermediate.int_harassment__unsolicited_contact",
+    "intermediate.int_harassment__contact_after_stop_request",
     "main.content_rule_hits",
     "main.harassment_incidents",
 ]
@@ -165,7 +164,8 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
     assert_same_marts(db, tmp_path / "full_3.duckdb")
 
     # step 2 was incremental: one new message file, and only the last days were recomputed (the
-    # window opens at the old watermark less 5 minutes, or the new file's first event, less a day)
+    # window opens reply_horizon_hours before the earlier of the old watermark less 5 minutes and the new
+    # file's first event)
     (pending_file_count, reprocess_from_date), = window
     assert pending_file_count == 1
     assert date.fromisoformat(days[0]) < reprocess_from_date <= date.fromisoformat(days[-2])
@@ -174,7 +174,7 @@ def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> No
     # the comparison above covered content-rule rows of every kind, not empty tables
     kinds = query(
         db,
-        "select count(distinct detector), count(distinct sent_date) from main.content_rule_hits",
+        "select count(distinct detector), count(distinct activity_date) from main.content_rule_hits",
     )
     assert kinds[0][0] == 3 and kinds[0][1] >= len(days) - 1
     # the hand-made 2.5 threads: history carried into the window, and an incident undone by the late file
@@ -194,21 +194,32 @@ def hand_made_incidents(db: Path) -> list[tuple[object, ...]]:
     )
 
 
-def test_a_vanished_raw_file_stops_the_run_until_a_full_refresh(export: Path, tmp_path: Path) -> None:
+def test_withdrawn_rewritten_and_empty_files_equal_a_full_build(export: Path, tmp_path: Path) -> None:
+    """A deleted file takes its rows with it, a rewritten file replaces its rows, an empty day file
+    changes nothing: each next run equals a full build of the files then present."""
     raw = tmp_path / "raw"
     db = tmp_path / "db.duckdb"
-    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))[:2]
+    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))[:4]
     for day in days:
         copy_day(export, raw, day)
     incremental_build(raw, db)
 
     (raw / "messages" / f"{days[0]}.parquet").unlink()
-    result = run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=raw, db_path=db, check=False)
-    assert result.returncode != 0
-    assert f"{days[0]}.parquet" in result.stdout and "--full-refresh" in result.stdout
+    rewritten = raw / "messages" / f"{days[2]}.parquet"
+    table = pq.read_table(rewritten)
+    pq.write_table(table.slice(0, table.num_rows // 2), rewritten)
+    incremental_build(raw, db)
+    window = query(db, "select pending_file_count, withdrawn_file_count, is_full_recompute from raw.incremental_window")
+    assert window == [(1, 2, False)]
+    full_build(raw, tmp_path / "full_1.duckdb")
+    assert_same_marts(db, tmp_path / "full_1.duckdb")
+    assert query(db, "select count(distinct source_file) from staging.stg_cs_raw__messages") == [(3,)]
 
-    run_dbt(["build", "--exclude", "test_type:unit", "--full-refresh"], raw_dir=raw, db_path=db)
-    assert query(db, "select count(distinct source_file) from staging.stg_cs_raw__messages") == [(1,)]
+    # a day on which nothing was said: an empty file, and the run replaces nothing
+    write_table(raw / "messages" / "2099-empty.parquet", [], MESSAGE_SCHEMA)
+    incremental_build(raw, db)
+    full_build(raw, tmp_path / "full_2.duckdb")
+    assert_same_marts(db, tmp_path / "full_2.duckdb")
 
 
 def test_changed_settings_recompute_the_whole_history(export: Path, tmp_path: Path) -> None:
@@ -235,13 +246,14 @@ def test_changed_settings_recompute_the_whole_history(export: Path, tmp_path: Pa
 
 
 def test_every_var_is_in_the_settings_fingerprint_or_exempt() -> None:
-    """A new var must be added to incremental_settings_fingerprint (or exempted here, with a reason)."""
-    exempt = {
-        "incremental_lookback_days",  # a margin: more or fewer days recomputed, same results
-        "rerating_policy",  # ratings are rebuilt in full on every run
-    }
+    """A new var must be added to fingerprinted_vars() (or to incremental_exempt_vars(), with a reason)."""
     project_vars = set(yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"])
-    macro = (REPO_ROOT / "macros" / "incremental" / "incremental_state.sql").read_text()
-    listed = macro.split("set result_vars = [", 1)[1].split("]", 1)[0]
-    fingerprinted = set(re.findall(r"'([a-z_]+)'", listed))
-    assert project_vars - exempt == fingerprinted
+    macro = (REPO_ROOT / "macros" / "incremental" / "incremental_window.sql").read_text()
+
+    def listed(macro_name: str) -> set[str]:
+        body = macro.split(f"macro {macro_name}()", 1)[1].split("endmacro", 1)[0]
+        return set(re.findall(r"'([a-z_]+)'", body))
+
+    fingerprinted, exempt = listed("fingerprinted_vars"), listed("incremental_exempt_vars")
+    assert not fingerprinted & exempt
+    assert project_vars == fingerprinted | exempt

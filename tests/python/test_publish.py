@@ -137,7 +137,7 @@ def test_exports_have_the_rows_of_the_published_tables(published_demo: Warehouse
 
 
 @pytest.mark.parametrize(
-    ("table", "month_column"), [("consult_reply_pairs", "assessment_month"), ("content_rule_hits", "sent_month")]
+    ("table", "month_column"), [("consult_reply_pairs", "assessment_month"), ("content_rule_hits", "assessment_month")]
 )
 def test_large_marts_are_partitioned_by_month_with_every_column_kept(
     published_demo: Warehouse, table: str, month_column: str

@@ -158,7 +158,7 @@ def test_content_rule_hits_by_day_and_clause_count_messages_once_per_clause(
     }
     mart = query(
         published_demo.db_path,
-        "select sent_date, clause, count(distinct message_id) from main.content_rule_hits group by all",
+        "select activity_date, clause, count(distinct message_id) from main.content_rule_hits group by all",
     )
     assert answered == {(day, clause): hits for day, clause, hits in mart}
     assert len({clause for _, clause in answered}) >= 2

@@ -5,14 +5,14 @@ with
 message_months as (
     select distinct
         shop_id,
-        sent_month as assessment_month
+        assessment_month
     from {{ ref('stg_cs_raw__messages') }}
 ),
 
 rating_months as (
     select distinct
         shop_id,
-        rated_month as assessment_month
+        assessment_month
     from {{ ref('int_ratings__effective') }}
     where is_effective
 ),

@@ -5,14 +5,13 @@
 -- Matching: a cheap RE2 guard (the lexicon as alternations) keeps clean messages out; candidate messages are
 -- cut into two-character windows joined to each term's first two characters, and the term is confirmed
 -- in place, which gives exact (message, term, position) triples at a cost flat in lexicon size.
--- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
+-- Incremental: replaces the window's days.
 -- depends_on: {{ ref('int_content_rule_terms') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
-    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
 ) }}
 
 {%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
@@ -22,12 +21,12 @@ with
 messages as (
     select
         message_id,
-        sent_at_ms,
+        activity_date,
         content_compact
     from {{ ref('int_merchant_messages__normalised') }}
     where
         content_compact <> ''
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and {{ in_incremental_window() }}
 ),
 
 terms as (
@@ -228,7 +227,7 @@ message_hits as (
 final as (
     select
         message_hits.message_id,
-        messages.sent_at_ms,
+        messages.activity_date,
         message_hits.clause,
         message_hits.rule_code,
         message_hits.detector,

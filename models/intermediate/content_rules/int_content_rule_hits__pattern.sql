@@ -4,14 +4,13 @@
 --
 -- Each seed row becomes one branch with constant regexes, generated at compile time. A combined guard (the
 -- seed's guard_regex per text form) lets only a small share of messages reach the branches.
--- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
+-- Incremental: replaces the window's days.
 -- depends_on: {{ ref('content_rule_patterns') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
-    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
 ) }}
 
 {%- set patterns = cr_pattern_rows() %}
@@ -22,14 +21,14 @@ with
 messages as (
     select
         message_id,
-        sent_at_ms,
+        activity_date,
         content_norm,
         content_compact,
         content_digits
     from {{ ref('int_merchant_messages__normalised') }}
     where
         content_compact <> ''
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and {{ in_incremental_window() }}
 ),
 
 pattern_rules as (
@@ -163,7 +162,7 @@ message_hits as (
 final as (
     select
         message_hits.message_id,
-        messages.sent_at_ms,
+        messages.activity_date,
         message_hits.clause,
         message_hits.rule_code,
         message_hits.detector,

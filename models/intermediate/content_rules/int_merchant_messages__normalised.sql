@@ -2,15 +2,14 @@
 -- content rules: `content_norm` (folded, lowercase, separators kept), `content_compact` (separators removed,
 -- lexicon matching) and `content_digits` (compact with Chinese numerals as digits, number patterns).
 -- Narrow on purpose (a row per shop message): the few messages with a hit take their other columns from
--- stg_cs_raw__messages in int_content_rule_hits__unioned.
--- Incremental: the messages sent from raw.incremental_window's reprocess_from_ms on are normalised again.
+-- stg_cs_raw__messages in content_rule_hits.
+-- Incremental: replaces the window's days.
 -- depends_on: {{ ref('content_rule_char_variants') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
-    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
 ) }}
 
 with
@@ -19,20 +18,20 @@ messages as (
     select
         message_id,
         shop_id,
-        sent_at_ms,
+        activity_date,
         content
     from {{ ref('stg_cs_raw__messages') }}
     where
         -- rule 1.3.2: the shop's customer service is every shop account, sub-accounts and the shop's robot
         sender_role in ('merchant', 'robot')
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and {{ in_incremental_window() }}
 ),
 
 folded as (
     select
         message_id,
         shop_id,
-        sent_at_ms,
+        activity_date,
         {{ cr_normalise_text('content') }} as content_norm
     from messages
 ),
@@ -41,7 +40,7 @@ compacted as (
     select
         message_id,
         shop_id,
-        sent_at_ms,
+        activity_date,
         content_norm,
         {{ cr_compact_text('content_norm') }} as content_compact
     from folded
@@ -51,7 +50,7 @@ final as (
     select
         message_id,
         shop_id,
-        sent_at_ms,
+        activity_date,
         content_norm,
         content_compact,
         {{ cr_numerals_to_digits('content_compact') }} as content_digits

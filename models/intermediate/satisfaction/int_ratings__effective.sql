@@ -20,8 +20,8 @@ ratings as (
         rated_at_ms,
         rated_at,
         rated_at_local,
-        rated_date,
-        rated_month
+        activity_date,
+        assessment_month
     from {{ ref('stg_cs_raw__ratings') }}
     {% if var('as_of') is not none %}
         where rated_at_ms <= {{ as_of_epoch_ms() }}
@@ -56,8 +56,8 @@ final as (
         rated_at_ms,
         rated_at,
         rated_at_local,
-        rated_date,
-        rated_month,
+        activity_date,
+        assessment_month,
         conversation_rating_count,
         case
             when latest_rating_id is null or latest_rating_id = rating_id then null

@@ -1,18 +1,18 @@
 -- One row per message: valid rows only (see rejected_messages), the first delivery of each id
--- (see duplicate_messages), with UTC and platform-local times.
--- Incremental: a run recomputes the messages sent from raw.incremental_window's reprocess_from_ms
--- on (new files plus look-back); an id already kept from an earlier event stays as it was.
+-- (see duplicate_messages), with UTC and platform-local times, the platform-local day
+-- (activity_date) and month (assessment_month) it belongs to.
+-- Incremental: replaces the window's days (docs/decisions.md "Incremental builds"). An id kept from an
+-- earlier day stays kept there; a later delivery of it is a duplicate.
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='message_id',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
 ) }}
 
 with
 
-valid_messages as (
+window_rows as (
     select
         message_id,
         conversation_id,
@@ -22,122 +22,98 @@ valid_messages as (
         sender_account_id,
         msg_type,
         content,
+        sent_at_ms,
+        activity_date,
+        _source_file,
+        _source_row_number
+    from {{ ref('base_cs_raw__messages') }}
+    where
+        reject_reason is null
+        and {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
+),
+
+-- valid rows before the window with an id delivered again in it (none in a full build)
+earlier_deliveries as (
+    select
+        message_id,
         sent_at_ms,
         _source_file,
         _source_row_number
     from {{ ref('base_cs_raw__messages') }}
     where
         reject_reason is null
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and not ({{ in_incremental_window('sent_at_ms', 'epoch_ms') }})
+        and message_id in (select window_rows.message_id from window_rows)
+),
+
+deliveries as (
+    select
+        message_id,
+        sent_at_ms,
+        _source_file,
+        _source_row_number
+    from window_rows
+
+    union all
+
+    select
+        message_id,
+        sent_at_ms,
+        _source_file,
+        _source_row_number
+    from earlier_deliveries
 ),
 
 -- ids delivered more than once (a small share): only their rows need ranking
 repeated_ids as (
     select message_id
-    from valid_messages
+    from deliveries
     group by message_id
     having count(*) > 1
 ),
 
 ranked_repeats as (
     select
-        valid_messages.message_id,
-        valid_messages.conversation_id,
-        valid_messages.shop_id,
-        valid_messages.user_id,
-        valid_messages.sender_role,
-        valid_messages.sender_account_id,
-        valid_messages.msg_type,
-        valid_messages.content,
-        valid_messages.sent_at_ms,
-        valid_messages._source_file,
-        valid_messages._source_row_number,
-        row_number() over ({{ first_delivery_window('valid_messages.message_id', 'valid_messages.sent_at_ms') }})
+        deliveries.message_id,
+        deliveries._source_file,
+        deliveries._source_row_number,
+        row_number() over ({{ first_delivery_window('deliveries.message_id', 'deliveries.sent_at_ms') }})
             as delivery_rank
-    from valid_messages
+    from deliveries
+    -- repeated_ids is one row per id: the join keeps each row once
     inner join repeated_ids
-        on valid_messages.message_id = repeated_ids.message_id
+        on deliveries.message_id = repeated_ids.message_id
 ),
 
-first_delivery_rows as (
-    select
-        valid_messages.message_id,
-        valid_messages.conversation_id,
-        valid_messages.shop_id,
-        valid_messages.user_id,
-        valid_messages.sender_role,
-        valid_messages.sender_account_id,
-        valid_messages.msg_type,
-        valid_messages.content,
-        valid_messages.sent_at_ms,
-        valid_messages._source_file,
-        valid_messages._source_row_number
-    from valid_messages
-    left join repeated_ids
-        on valid_messages.message_id = repeated_ids.message_id
-    where repeated_ids.message_id is null
-
-    union all
-
+later_deliveries as (
     select
         message_id,
-        conversation_id,
-        shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
-        msg_type,
-        content,
-        sent_at_ms,
         _source_file,
         _source_row_number
     from ranked_repeats
-    where delivery_rank = 1
+    where delivery_rank > 1
 ),
 
 first_deliveries as (
     select
-        message_id,
-        conversation_id,
-        shop_id,
-        user_id,
-        sender_role,
-        sender_account_id,
-        msg_type,
-        content,
-        sent_at_ms,
-        {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
-        _source_file as source_file,
-        _source_row_number as source_row_number
-    from first_delivery_rows
-),
-
-{% if is_incremental() %}
-    kept_earlier as (
-        select message_id
-        from {{ this }}
-        where sent_at_ms < {{ incremental_from_ms() }}
-    ),
-
-    new_deliveries as (
-        select first_deliveries.*
-        from first_deliveries
-        left join kept_earlier
-            on first_deliveries.message_id = kept_earlier.message_id
-        where kept_earlier.message_id is null
-    ),
-{% else %}
-    new_deliveries as (
-        select *
-        from first_deliveries
-    ),
-{% endif %}
-
-localised as (
-    select
-        *,
-        {{ utc_to_local('sent_at') }} as sent_at_local
-    from new_deliveries
+        window_rows.message_id,
+        window_rows.conversation_id,
+        window_rows.shop_id,
+        window_rows.user_id,
+        window_rows.sender_role,
+        window_rows.sender_account_id,
+        window_rows.msg_type,
+        window_rows.content,
+        window_rows.sent_at_ms,
+        window_rows.activity_date,
+        window_rows._source_file,
+        window_rows._source_row_number
+    from window_rows
+    left join later_deliveries
+        on window_rows.message_id = later_deliveries.message_id
+        and window_rows._source_file = later_deliveries._source_file
+        and window_rows._source_row_number = later_deliveries._source_row_number
+    where later_deliveries.message_id is null
 ),
 
 final as (
@@ -151,13 +127,13 @@ final as (
         msg_type,
         content,
         sent_at_ms,
-        sent_at,
-        sent_at_local,
-        cast(sent_at_local as date) as sent_date,
-        {{ month_start('sent_at_local') }} as sent_month,
-        source_file,
-        source_row_number
-    from localised
+        {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
+        {{ utc_to_local(epoch_ms_to_timestamp('sent_at_ms')) }} as sent_at_local,
+        activity_date,
+        {{ month_start('activity_date') }} as assessment_month,
+        _source_file as source_file,
+        _source_row_number as source_row_number
+    from first_deliveries
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- One row per rating id: valid rows only (see rejected_ratings), the first delivery of each id
--- (see duplicate_ratings), with UTC and platform-local times. Re-ratings are resolved downstream.
+-- (see duplicate_ratings), with UTC and platform-local times, the platform-local day (activity_date)
+-- and month (assessment_month) of the rating. Re-ratings are resolved downstream.
 with
 
 valid_ratings as (
@@ -11,6 +12,7 @@ valid_ratings as (
         rating,
         rating_source,
         rated_at_ms,
+        activity_date,
         _source_file,
         _source_row_number
     from {{ ref('base_cs_raw__ratings') }}
@@ -26,6 +28,7 @@ ranked_deliveries as (
         rating,
         rating_source,
         rated_at_ms,
+        activity_date,
         row_number() over ({{ first_delivery_window('rating_id', 'rated_at_ms') }}) as delivery_rank
     from valid_ratings
 ),
@@ -39,7 +42,8 @@ first_deliveries as (
         rating,
         rating_source,
         rated_at_ms,
-        {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at
+        {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at,
+        activity_date
     from ranked_deliveries
     where delivery_rank = 1
 ),
@@ -62,8 +66,8 @@ final as (
         rated_at_ms,
         rated_at,
         rated_at_local,
-        cast(rated_at_local as date) as rated_date,
-        {{ month_start('rated_at_local') }} as rated_month
+        activity_date,
+        {{ month_start('activity_date') }} as assessment_month
     from localised
 )
 

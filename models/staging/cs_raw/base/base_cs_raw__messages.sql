@@ -1,4 +1,5 @@
--- Raw messages, typed and normalised, each with the reasons (if any) it cannot be used.
+-- Raw messages, typed and normalised, each with the reasons (if any) it cannot be used and the
+-- platform-local day it belongs to (null when its time is unusable).
 -- A view: staging, rejects and duplicates read it; only the columns each one needs are computed.
 with
 
@@ -82,6 +83,10 @@ final as (
         msg_type,
         content,
         sent_at_ms,
+        case
+            when sent_at_ms_problem is null
+                then cast({{ utc_to_local(epoch_ms_to_timestamp('sent_at_ms')) }} as date)
+        end as activity_date,
         nullif(concat_ws(
             '; ',
             case when message_id is null then 'missing_message_id' end,

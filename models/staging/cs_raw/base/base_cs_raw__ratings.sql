@@ -77,6 +77,10 @@ final as (
         rating,
         rating_source,
         rated_at_ms,
+        case
+            when rated_at_ms_problem is null
+                then cast({{ utc_to_local(epoch_ms_to_timestamp('rated_at_ms')) }} as date)
+        end as activity_date,
         nullif(concat_ws(
             '; ',
             case when rating_id is null then 'missing_rating_id' end,

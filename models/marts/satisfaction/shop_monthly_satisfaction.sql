@@ -5,7 +5,7 @@ with
 effective_ratings as (
     select
         shop_id,
-        rated_month,
+        assessment_month,
         rating,
         rating_source
     from {{ ref('int_ratings__effective') }}
@@ -15,7 +15,7 @@ effective_ratings as (
 final as (
     select
         shop_id,
-        rated_month as assessment_month,
+        assessment_month,
         count(*) as rating_count,
         count(*) filter (where rating = 'satisfied') as satisfied_count,
         count(*) filter (where rating = 'neutral') as neutral_count,
@@ -25,7 +25,7 @@ final as (
         count(*) filter (where rating_source = 'system_pushed') as system_pushed_rating_count,
         {{ safe_rate("count(*) filter (where rating = 'satisfied')", 'count(*)') }} as satisfaction_rate
     from effective_ratings
-    group by shop_id, rated_month
+    group by shop_id, assessment_month
 )
 
 select * from final

@@ -1,12 +1,11 @@
 -- 5-minute reply rate per shop and platform-local day (3.1.1). A message belongs to the day on
 -- which the user sent it, whenever the reply came.
--- Incremental: the (shop, day) groups holding a message judged again in this run are recomputed.
+-- Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['shop_id', 'activity_date'],
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
 ) }}
 
 {{ select_reply_rate_rollup('activity_date') }}

@@ -1,17 +1,15 @@
--- All content-rule hits of the shop's messages (rules 2.3, 2.4, 2.5, 2.7, 2.8, 2.9): one row per message /
--- clause / rule_code, from the lexicon, the regex patterns and the behavioural harassment incidents, with
--- the chapter-4 violation category of the clause, from the rule_catalog version in force on the day the
--- message was sent (5.1; none for 2.7 / 2.8).
--- When a lexicon entry and a pattern share a rule_code on one message, the pattern's match is kept.
--- Published as the content_rule_hits mart; rolled up by int_content_rule_hits__shop_monthly. The messages'
--- other columns come from stg_cs_raw__messages (the normalised model is narrow).
--- Incremental: the hits of messages sent from raw.incremental_window's reprocess_from_date on are replaced.
+-- Content-rule hits of the shop's messages (rules 2.3, 2.4, 2.5, 2.7, 2.8, 2.9): one row per message /
+-- clause / rule_code, found by the lexicon, the regex patterns or the harassment behaviour (a 2.5
+-- incident's breach message), with the chapter-4 violation category of the clause from the rule_catalog
+-- version in force on the day the message was sent (5.1; none for 2.7 / 2.8). When a lexicon entry and a
+-- pattern share a rule_code on one message, the pattern's match is kept. The messages' other columns come
+-- from stg_cs_raw__messages (the normalised model is narrow). See docs/content_rules.md.
+-- Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
-    pre_hook="{{ delete_incremental_window('sent_date', 'date') }}",
 ) }}
 
 with
@@ -26,12 +24,12 @@ messages as (
         sender_account_id,
         sent_at,
         sent_at_local,
-        sent_date,
-        sent_month
+        activity_date,
+        assessment_month
     from {{ ref('stg_cs_raw__messages') }}
     where
         sender_role in ('merchant', 'robot')
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and {{ in_incremental_window() }}
 ),
 
 lexicon_hits as (
@@ -42,9 +40,7 @@ lexicon_hits as (
         detector,
         matched_text
     from {{ ref('int_content_rule_hits__lexicon') }}
-    {% if is_incremental() %}
-        where sent_at_ms >= {{ incremental_from_ms() }}
-    {% endif %}
+    where {{ in_incremental_window() }}
 ),
 
 pattern_hits as (
@@ -55,9 +51,7 @@ pattern_hits as (
         detector,
         matched_text
     from {{ ref('int_content_rule_hits__pattern') }}
-    {% if is_incremental() %}
-        where sent_at_ms >= {{ incremental_from_ms() }}
-    {% endif %}
+    where {{ in_incremental_window() }}
 ),
 
 harassment_incidents as (
@@ -66,10 +60,8 @@ harassment_incidents as (
         incident_type,
         message_count,
         stop_request_text
-    from {{ ref('int_content_rule_harassment_incidents') }}
-    {% if is_incremental() %}
-        where incident_date >= {{ incremental_from_date() }}
-    {% endif %}
+    from {{ ref('harassment_incidents') }}
+    where {{ in_incremental_window('incident_date') }}
 ),
 
 rules as (
@@ -164,8 +156,8 @@ final as (
         messages.sender_account_id,
         messages.sent_at,
         messages.sent_at_local,
-        messages.sent_date,
-        messages.sent_month,
+        messages.activity_date,
+        messages.assessment_month,
         deduplicated_hits.clause,
         deduplicated_hits.rule_code,
         deduplicated_hits.matched_text,
@@ -178,7 +170,7 @@ final as (
         on deduplicated_hits.message_id = messages.message_id
     left join rules
         on deduplicated_hits.clause = rules.clause
-        and {{ rule_in_force('rules', 'messages.sent_date') }}
+        and {{ rule_in_force('rules', 'messages.activity_date') }}
 )
 
 select * from final

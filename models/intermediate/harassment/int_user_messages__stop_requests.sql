@@ -3,13 +3,12 @@
 -- Same normalisation and matching as the lexicon (guard, then bigram join confirmed in place).
 -- depends_on: {{ ref('content_rule_char_variants') }}
 -- depends_on: {{ ref('int_content_rule_terms') }}
--- Incremental: the user messages sent from raw.incremental_window's reprocess_from_ms on are matched again.
+-- Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
     on_schema_change='fail',
-    tags=['incremental_messages'],
-    pre_hook="{{ delete_incremental_window('sent_at_ms') }}",
 ) }}
 
 with
@@ -22,12 +21,13 @@ user_messages as (
         user_id,
         content,
         sent_at,
-        sent_at_ms
+        sent_at_ms,
+        activity_date
     from {{ ref('stg_cs_raw__messages') }}
     where
         sender_role = 'user'
         and content is not null
-        and sent_at_ms >= {{ incremental_lower_bound_ms() }}
+        and {{ in_incremental_window() }}
 ),
 
 folded as (
@@ -38,6 +38,7 @@ folded as (
         user_id,
         sent_at,
         sent_at_ms,
+        activity_date,
         {{ cr_normalise_text('content') }} as content_norm
     from user_messages
 ),
@@ -50,6 +51,7 @@ normalised as (
         user_id,
         sent_at,
         sent_at_ms,
+        activity_date,
         {{ cr_compact_text('content_norm') }} as content_compact
     from folded
 ),
@@ -109,6 +111,7 @@ final as (
         normalised.user_id,
         normalised.sent_at,
         normalised.sent_at_ms,
+        normalised.activity_date,
         matched_messages.matched_text
     from normalised
     inner join matched_messages

@@ -1,0 +1,244 @@
+-- One row per valid user message: the reply that answers it (2.2), its latency, and whether and how it
+-- counts in the 5-minute reply rate (3.1.1, 3.1.1.1, 3.1.1.2). The fact BI and auditors drill into.
+--
+-- A thread is (shop_id, user_id) across conversation ids. The reply is the first later message of the
+-- thread from a role in var reply_sender_roles (default merchant: main or sub-account), within
+-- var reply_horizon_hours (a later message does not answer this one; the message is a miss either way).
+-- One window pass over the thread: rows are ordered by time, and at the same millisecond replies sort
+-- before user messages, so a reply is never "later" than a user message it ties with. A turn starts at
+-- the first consultation after the thread's start or after a reply.
+--
+-- Incremental: replaces the window's days. A thread's turn still open at the window's start enters as
+-- one context row from int_thread_state__window_start; no message before the window can be answered
+-- by a message in it (the window opens at least reply_horizon_hours before any new message).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    partition_column='activity_date',
+    on_schema_change='fail',
+) }}
+{%- set window_ms = validated_int('reply_window_seconds', 1) * 1000 %}
+{%- set horizon_ms = validated_int('reply_horizon_hours', 1) * 3600000 %}
+{%- set window_start_ms = clock_to_ms(var('assessment_window_start')) %}
+{%- set window_end_ms = clock_to_ms(var('assessment_window_end')) %}
+{%- set count_unit = var('reply_rate_count_unit') %}
+{%- if count_unit not in ['message', 'turn'] %}
+    {{ exceptions.raise_compiler_error("var reply_rate_count_unit must be 'message' or 'turn', not " ~ count_unit) }}
+{%- endif %}
+
+with
+
+messages as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        msg_type,
+        sent_at_ms,
+        sent_at_local,
+        activity_date,
+        assessment_month
+    from {{ ref('stg_cs_raw__messages') }}
+    where
+        (sender_role = 'user' or sender_role in {{ sql_string_list(var('reply_sender_roles')) }})
+        and {{ in_incremental_window() }}
+),
+
+watermark as (
+    select watermark_at_ms
+    from {{ ref('int_assessment_watermark') }}
+),
+
+open_turns as (
+    select
+        shop_id,
+        user_id,
+        window_opens_at_ms,
+        open_turn_start_message_id
+    from {{ ref('int_thread_state__window_start') }}
+    where open_turn_start_message_id is not null
+),
+
+window_messages as (
+    select
+        messages.message_id,
+        messages.conversation_id,
+        messages.shop_id,
+        messages.user_id,
+        messages.sender_account_id,
+        messages.msg_type,
+        messages.sent_at_ms,
+        messages.sent_at_local,
+        messages.activity_date,
+        messages.assessment_month,
+        false as is_context,
+        messages.sender_role = 'user' as is_user_message,
+        messages.sender_role <> 'user' as is_reply_message,
+        messages.sender_role = 'user'
+        and not coalesce(
+            messages.msg_type in {{ sql_string_list(var('excluded_consult_msg_types')) }}, false
+        ) as is_consultation_message
+    from messages
+    inner join watermark
+        on messages.sent_at_ms <= watermark.watermark_at_ms
+),
+
+-- the turn still waiting for an answer when the window opens (none in a full build)
+context_rows as (
+    select
+        open_turn_start_message_id as message_id,
+        cast(null as varchar) as conversation_id,
+        shop_id,
+        user_id,
+        cast(null as varchar) as sender_account_id,
+        cast(null as varchar) as msg_type,
+        window_opens_at_ms - 1 as sent_at_ms,
+        cast(null as timestamp) as sent_at_local,
+        cast(null as date) as activity_date,
+        cast(null as date) as assessment_month,
+        true as is_context,
+        true as is_user_message,
+        false as is_reply_message,
+        true as is_consultation_message
+    from open_turns
+),
+
+thread_messages as (
+    select * from window_messages
+    union all
+    select * from context_rows
+),
+
+paired as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        msg_type,
+        sent_at_ms,
+        sent_at_local,
+        activity_date,
+        assessment_month,
+        is_context,
+        is_user_message,
+        is_consultation_message,
+        first_value(case when is_reply_message then message_id end ignore nulls) over later as reply_message_id,
+        first_value(case when is_reply_message then sent_at_ms end ignore nulls) over later as replied_at_ms,
+        first_value(case when is_reply_message then sender_account_id end ignore nulls)
+            over later as reply_account_id,
+        first_value(case when is_reply_message then conversation_id end ignore nulls)
+            over later as reply_conversation_id,
+        -- what came before in the thread, counting only consultations and replies
+        last_value(
+            case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end
+            ignore nulls
+        ) over earlier as previous_kind
+    from thread_messages
+    window
+        thread_order as (
+            partition by shop_id, user_id
+            order by sent_at_ms, is_user_message, message_id
+        ),
+        later as (thread_order rows between 1 following and unbounded following),
+        earlier as (thread_order rows between unbounded preceding and 1 preceding)
+),
+
+turns as (
+    select
+        *,
+        is_context
+        or (is_consultation_message and coalesce(previous_kind, 'reply') = 'reply') as is_turn_start
+    from paired
+    where is_user_message
+),
+
+turn_starts as (
+    select
+        *,
+        -- the consultation that started this message's turn (itself when it starts one)
+        case
+            when is_consultation_message
+                then last_value(case when is_turn_start then message_id end ignore nulls) over (
+                    partition by shop_id, user_id
+                    order by sent_at_ms, message_id
+                    rows between unbounded preceding and current row
+                )
+        end as turn_start_message_id
+    from turns
+),
+
+-- a reply later than the horizon answers a later message, not this one
+answered as (
+    select
+        *,
+        replied_at_ms is not null and replied_at_ms - sent_at_ms <= {{ horizon_ms }} as is_answered_in_horizon
+    from turn_starts
+    where not is_context
+),
+
+flagged as (
+    select
+        answered.message_id,
+        answered.shop_id,
+        answered.user_id,
+        answered.conversation_id,
+        answered.msg_type,
+        answered.sent_at_ms,
+        answered.sent_at_local,
+        answered.activity_date,
+        answered.assessment_month,
+        answered.is_consultation_message,
+        answered.is_turn_start,
+        answered.turn_start_message_id,
+        case when answered.is_answered_in_horizon then answered.reply_message_id end as reply_message_id,
+        case when answered.is_answered_in_horizon then answered.reply_account_id end as reply_account_id,
+        case when answered.is_answered_in_horizon then answered.reply_conversation_id end as reply_conversation_id,
+        case when answered.is_answered_in_horizon then answered.replied_at_ms end as replied_at_ms,
+        {{ ms_of_day('answered.sent_at_local') }} >= {{ window_start_ms }}
+        and {{ ms_of_day('answered.sent_at_local') }} < {{ window_end_ms }} as is_in_assessment_window,
+        coalesce(answered.replied_at_ms - answered.sent_at_ms <= {{ window_ms }}, false) as is_replied_within_5min,
+        answered.replied_at_ms is null
+        and answered.sent_at_ms + {{ window_ms }} > watermark.watermark_at_ms as is_pending,
+        {% if count_unit == 'turn' %}
+            answered.is_turn_start as is_counted_unit
+        {% else %}
+            answered.is_consultation_message as is_counted_unit
+        {% endif %}
+    from answered
+    cross join watermark
+),
+
+final as (
+    select
+        message_id,
+        shop_id,
+        user_id,
+        conversation_id,
+        msg_type,
+        {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
+        sent_at_local,
+        activity_date,
+        assessment_month,
+        is_consultation_message,
+        is_counted_unit,
+        is_in_assessment_window,
+        is_turn_start,
+        turn_start_message_id,
+        reply_message_id,
+        reply_account_id,
+        reply_conversation_id,
+        {{ epoch_ms_to_timestamp('replied_at_ms') }} as replied_at,
+        replied_at_ms - sent_at_ms as reply_latency_ms,
+        cast((replied_at_ms - sent_at_ms) / 1000.0 as decimal(18, 3)) as reply_latency_seconds,
+        reply_message_id is not null as is_replied,
+        is_replied_within_5min,
+        is_pending,
+        is_counted_unit and is_in_assessment_window and not is_pending as is_assessed
+    from flagged
+)
+
+select * from final
