@@ -295,7 +295,7 @@ def generation_command(config: BenchConfig) -> list[str]:
     """Generator call for ``days + 1`` days holding about ``messages`` in the first ``days``."""
     scaled = round(config.messages * (config.days + 1) / config.days)
     return [
-        sys.executable, "-m", "cs_tools.generate_demo_data", "--out", str(config.generated_dir),
+        sys.executable, "-m", "cs_devtools.demo_data", "--out", str(config.generated_dir),
         "--messages", str(scaled), "--days", str(config.days + 1), "--shops", str(config.shops),
         "--start", config.start.isoformat(), "--force",
     ]

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+from cs_devtools.demo_data import generate
 from cs_tools import bench
-from cs_tools.generate_demo_data import generate
 from tests.python.dbt_helpers import MESSAGE_SCHEMA, RATING_SCHEMA, query, run_dbt, write_table
 
 PLATFORM = ZoneInfo("Asia/Shanghai")
