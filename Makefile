@@ -64,7 +64,7 @@ lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) 
 	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models analyses
 
-# Benchmark (a report, not a test): N messages, full dbt build vs bench/floor.sql, incremental step.
+# Benchmark (a report, not a test): N messages, full dbt build vs cs_devtools/bench/floor.sql, incremental step.
 BENCH_MESSAGES ?= 10000000
 BENCH_THREADS ?= 2
 BENCH_MEMORY ?= 16GB
@@ -75,7 +75,7 @@ BENCH_DBT_ARGS ?=
 BENCH_REPEAT ?= 1
 
 bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)
-	nice -n 10 $(BIN)/python -m cs_tools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
+	nice -n 10 $(BIN)/python -m cs_devtools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
 		--memory-limit $(BENCH_MEMORY) --workdir $(BENCH_WORKDIR) \
 		$(if $(BENCH_TEMP_DIR),--temp-dir $(BENCH_TEMP_DIR)) --report $(BENCH_REPORT) \
 		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)
