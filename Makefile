@@ -28,7 +28,7 @@ venv: $(STAMP)  ## create .venv with the pinned requirements (quick when nothing
 
 demo-data: $(STAMP)  ## generate the demo export into $CS_RAW_DIR if it is missing
 	@if [ -d "$(CS_RAW_DIR)/messages" ]; then echo "demo data: keeping $(CS_RAW_DIR)"; \
-	else $(BIN)/python -m cs_tools.generate_demo_data --out "$(CS_RAW_DIR)"; fi
+	else $(BIN)/python -m cs_devtools.demo_data --out "$(CS_RAW_DIR)"; fi
 
 dbt-build: $(STAMP)
 	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
@@ -54,7 +54,7 @@ test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data
 
 test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them
 	@rm -rf warehouse/test && mkdir -p warehouse/test
-	$(BIN)/python -m cs_tools.generate_demo_data --out warehouse/test/raw --shops 8 --days 35 --start 2026-01-20 --force
+	$(BIN)/python -m cs_devtools.demo_data --out warehouse/test/raw --shops 8 --days 35 --start 2026-01-20 --force
 	CS_RAW_DIR=warehouse/test/raw CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb $(BIN)/dbt build
 	CS_DUCKDB_PATH=warehouse/test/cs_rules.duckdb CS_PUBLISH_PATH=warehouse/test/cs_rules_published.duckdb \
 		CS_EXPORT_DIR=warehouse/test/exports $(BIN)/python -m cs_tools.publish
@@ -64,13 +64,13 @@ test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated
 LINT_DB := warehouse/lint/cs_rules.duckdb
 
 lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) on every model
-	$(BIN)/ruff check cs_tools tests/python
+	$(BIN)/ruff check cs_tools cs_devtools tests/python
 	$(BIN)/mypy
 	@mkdir -p "$$(dirname "$(LINT_DB)")"
 	CS_DUCKDB_PATH=$(LINT_DB) $(BIN)/dbt seed --quiet
 	CS_DUCKDB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint models analyses
 
-# Benchmark (a report, not a test): N messages, full dbt build vs bench/floor.sql, incremental step.
+# Benchmark (a report, not a test): N messages, full dbt build vs cs_devtools/bench/floor.sql, incremental step.
 BENCH_MESSAGES ?= 10000000
 BENCH_THREADS ?= 2
 BENCH_MEMORY ?= 16GB
@@ -81,7 +81,7 @@ BENCH_DBT_ARGS ?=
 BENCH_REPEAT ?= 1
 
 bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)
-	nice -n 10 $(BIN)/python -m cs_tools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
+	nice -n 10 $(BIN)/python -m cs_devtools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
 		--memory-limit $(BENCH_MEMORY) --workdir $(BENCH_WORKDIR) \
 		$(if $(BENCH_TEMP_DIR),--temp-dir $(BENCH_TEMP_DIR)) --report $(BENCH_REPORT) \
 		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cs_tools.generate_demo_data import generate
+from cs_devtools.demo_data import generate
 from cs_tools.publish import PublishConfig, publish
 from tests.python.dbt_helpers import run_dbt
 

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cs_tools.generate_demo_data import MESSAGES_SCHEMA, RATINGS_SCHEMA
+from cs_devtools.demo_data import MESSAGES_SCHEMA, RATINGS_SCHEMA
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The benchmark harness and its floor (cs_tools/bench.py, bench/floor.sql), on tiny data.
+"""The benchmark harness and its floor (cs_devtools/bench/, cs_devtools/bench/floor.sql), on tiny data.
 
 - the floor is an independent re-implementation of the reply-rate and satisfaction rules: on one
   generated export (with extra dirty rows) plus a hand-made edge-case shop, its per shop-month counts
@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from cs_tools import bench
-from cs_tools.generate_demo_data import generate
+from cs_devtools import bench
+from cs_devtools.demo_data import generate
 from tests.python.dbt_helpers import MESSAGE_SCHEMA, RATING_SCHEMA, query, run_dbt, write_table
 
 PLATFORM = ZoneInfo("Asia/Shanghai")
@@ -162,12 +162,12 @@ def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
         "## N = 20,000 messages",
         "| generation time",
         "| build wall time (full `dbt build`) |",
-        "| floor time (`bench/floor.sql`, own process) |",
+        "| floor time (`cs_devtools/bench/floor.sql`, own process) |",
         "| ratio build / floor (wall time) |",
         "| CPU time build / floor (user + system) |",
         "| peak memory, build",
         "| messages per second (full build) |",
-        "| pairing model `int_user_messages__paired` |",
+        "| pairing model `int_thread_state__window_start` |",
         "| pairing model `consult_reply_pairs` |",
         "| incremental `dbt build` after adding 1 day",
         "| incremental: summed node times, models / data tests / unit tests |",

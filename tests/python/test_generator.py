@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cs_tools.generate_demo_data import (
+from cs_devtools.demo_data import (
     MESSAGES_SCHEMA,
     RATINGS_SCHEMA,
     Summary,
@@ -450,7 +450,7 @@ def test_cli_keeps_existing_data_and_force_regenerates(tmp_path: Path, capsys: p
     printed = capsys.readouterr().out
     assert printed.startswith("wrote ") and "msg/s" in printed
     before = _file_bytes(out)
-    proc = subprocess.run([sys.executable, "-m", "cs_tools.generate_demo_data", *args], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "cs_devtools.demo_data", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "kept" in proc.stdout
     assert _file_bytes(out) == before

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from cs_tools.generate_demo_data import generate
+from cs_devtools.demo_data import generate
 from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, query, run_dbt, write_table
 
 COMPARED_TABLES = [

@@ -16,7 +16,7 @@
 -- Parameters (DuckDB variables, set before the script runs):
 --   SET VARIABLE raw_dir = '/path/to/export';                    -- holds messages/ and ratings/
 --   SET VARIABLE value_mappings_csv = 'seeds/value_mappings.csv';
--- e.g. duckdb -c "set variable raw_dir='data/demo'; set variable value_mappings_csv='seeds/value_mappings.csv'; .read bench/floor.sql"
+-- e.g. duckdb -c "set variable raw_dir='data/demo'; set variable value_mappings_csv='seeds/value_mappings.csv'; .read cs_devtools/bench/floor.sql"
 --
 -- Asia/Shanghai has been UTC+08:00 without daylight saving since 1991, so platform-local time is
 -- plain integer arithmetic on the epoch milliseconds (valid for every accepted time, 2000-2100).
