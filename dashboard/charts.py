@@ -113,10 +113,10 @@ def hits_per_rule(summary: pd.DataFrame) -> Chart:
         .mark_bar()
         .encode(
             x=alt.X("hits:Q", title="hits", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("rule_code:N", title="rule", sort=alt.SortField("clause")),
+            y=alt.Y("rule_code:N", title="rule", sort=alt.SortField("clause"), axis=alt.Axis(labelOverlap=False)),
             color=alt.Color("clause:N", title="clause"),
             tooltip=["clause:N", "rule_code:N", "detector:N", "hits:Q", "messages:Q", "shops:Q"],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(20))
     )
     return chart

@@ -15,7 +15,7 @@ from dashboard import db, queries
 
 MONTH_KEY = "month"
 PAGE_SIZE = 50
-MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>()#+\-!|~]")
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>|~#]|^[-+](?=\s)")  # what Markdown would not show as typed
 COMPARATORS = {">=": "≥", "<=": "≤", "<>": "≠", "!=": "≠"}  # st.table renders cells as Markdown
 
 
