@@ -53,7 +53,7 @@ docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposur
 
 test: test-python test-dbt lint  ## everything that checks the project
 
-test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations
+test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations, dashboard (AppTest, Chromium)
 	$(BIN)/pytest
 
 test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them

@@ -6,7 +6,7 @@ until Streamlit says the script finished and every chart has drawn, then reads t
 screenshot. Also a command to regenerate the README screenshot:
 
     .venv/bin/python -m tests.python.dashboard_browser --publish-path warehouse/cs_rules_published.duckdb \\
-        --out docs/img/dashboard.png
+        --out docs/img/dashboard.png --width 1000
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import websocket
+from PIL import Image
 
 from dashboard.__main__ import REPO_ROOT, streamlit_command, streamlit_env
 
@@ -251,8 +252,16 @@ def chromium(profile_dir: Path, executable: str | None = None) -> Iterator[DevTo
         log.close()
 
 
-def capture(publish_path: Path, out: Path, path: str = "/") -> None:
-    """Serve the dashboard over `publish_path` and save a screenshot of `path` to `out`."""
+def shrink(png: Path, width: int) -> None:
+    """Scale a screenshot down to `width` pixels and to a 256-colour palette (a small file for the README)."""
+    with Image.open(png) as image:
+        height = round(image.height * width / image.width)
+        small = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+    small.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(png, optimize=True)
+
+
+def capture(publish_path: Path, out: Path, path: str = "/", width: int | None = None) -> None:
+    """Serve the dashboard over `publish_path` and save a screenshot of `path` to `out` (scaled to `width`)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "profile").mkdir()
@@ -260,7 +269,10 @@ def capture(publish_path: Path, out: Path, path: str = "/") -> None:
             page = browser.open(url + path)
             if page["exceptions"]:
                 raise RuntimeError(f"the page shows an error: {page['exceptions']}")
+            out.parent.mkdir(parents=True, exist_ok=True)
             browser.screenshot(out)
+    if width:
+        shrink(out, width)
     print(f"{out}: {out.stat().st_size:,} bytes")
 
 
@@ -270,8 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--publish-path", type=Path, default=Path("warehouse/cs_rules_published.duckdb"))
     parser.add_argument("--out", type=Path, default=Path("docs/img/dashboard.png"))
     parser.add_argument("--page", default="/", help="URL path of the page, e.g. /shop?shop=S001")
+    parser.add_argument("--width", type=int, default=1000, help="scale down to this width (0: keep 1400 px)")
     args = parser.parse_args(argv)
-    capture(args.publish_path.resolve(), args.out, args.page)
+    capture(args.publish_path.resolve(), args.out, args.page, args.width or None)
     return 0
 
 
