@@ -53,7 +53,7 @@ def daily_reply_rate(daily: pd.DataFrame, threshold: float | None) -> Chart:
         alt.Chart(daily)
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title="day"),
+            x=alt.X("day:T", title="day", axis=alt.Axis(format="%b %d", tickCount="day")),
             y=alt.Y("reply_rate_5min:Q", title="5-minute reply rate", axis=RATE_AXIS),
             tooltip=["day:T", alt.Tooltip("reply_rate_5min:Q", format=".2%"), "consult_messages:Q"],
         )
