@@ -11,9 +11,10 @@ export CS_RAW_DIR ?= data/demo
 export CS_DUCKDB_PATH ?= warehouse/cs_rules.duckdb
 export CS_PUBLISH_PATH ?= warehouse/cs_rules_published.duckdb
 export CS_EXPORT_DIR ?= warehouse/exports
+export CS_DASHBOARD_PORT ?= 8501
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv demo-data build dbt-build publish summary docs test test-python test-dbt lint clean bench
+.PHONY: help venv demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +43,9 @@ summary: $(STAMP)  ## print the assessment summary of the built database
 
 build: demo-data dbt-build publish summary  ## environment + demo data + dbt build + publish + summary
 
+dashboard: $(STAMP)  ## serve the operations dashboard over $CS_PUBLISH_PATH on 127.0.0.1:$CS_DASHBOARD_PORT (8501)
+	$(BIN)/python -m dashboard --port "$(CS_DASHBOARD_PORT)"
+
 docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposures) into target/
 	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
 	$(BIN)/dbt docs generate
@@ -49,7 +53,7 @@ docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposur
 
 test: test-python test-dbt lint  ## everything that checks the project
 
-test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations
+test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations, dashboard (AppTest, Chromium)
 	$(BIN)/pytest
 
 test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them
@@ -64,7 +68,7 @@ test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated
 LINT_DB := warehouse/lint/cs_rules.duckdb
 
 lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) on every model
-	$(BIN)/ruff check cs_tools cs_devtools tests/python
+	$(BIN)/ruff check cs_tools cs_devtools dashboard tests/python
 	$(BIN)/mypy
 	@mkdir -p "$$(dirname "$(LINT_DB)")"
 	CS_DUCKDB_PATH=$(LINT_DB) $(BIN)/dbt seed --quiet
