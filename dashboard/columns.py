@@ -93,7 +93,7 @@ REPLY_LATENCY_SECONDS: Final = "reply_latency_seconds"
 # --- main.content_rule_hits -----------------------------------------------------------------------
 
 HIT_ID: Final = "hit_id"
-HIT_SENT_DATE: Final = "activity_date"
+HIT_ACTIVITY_DATE: Final = "activity_date"
 HIT_MONTH: Final = "assessment_month"
 SENDER_ACCOUNT_ID: Final = "sender_account_id"
 RULE_CODE: Final = "rule_code"
