@@ -44,6 +44,7 @@ PROJECT = "cs_rules"
 REQUIRED_MARTS: tuple[str, ...] = (
     "shop_monthly_assessment",
     "shop_monthly_rule_results",
+    "shop_monthly_rule_evidence",
     "shop_monthly_reply_rate",
     "shop_daily_reply_rate",
     "shop_monthly_satisfaction",

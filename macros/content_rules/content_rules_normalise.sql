@@ -38,7 +38,7 @@
     {{ return(adapter.dispatch('cr_normalise_text', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro default__cr_normalise_text(column) -%}
+{% macro duckdb__cr_normalise_text(column) -%}
     {#- column is referenced twice: pass a column, not an expression -#}
     {%- set variants = cr_char_variant_strings() -%}
     {%- set tens = cr_fold_tens() -%}
@@ -67,7 +67,7 @@
     {{ return(adapter.dispatch('cr_compact_text', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro default__cr_compact_text(column) -%}
+{% macro duckdb__cr_compact_text(column) -%}
     {{ cr_regexp_replace_all(column, "'" ~ cr_separator_class() | replace("'", "''") ~ "'", "''") }}
 {%- endmacro %}
 
@@ -77,7 +77,7 @@
     {{ return(adapter.dispatch('cr_numerals_to_digits', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro default__cr_numerals_to_digits(column) -%}
+{% macro duckdb__cr_numerals_to_digits(column) -%}
     {%- set numerals = '零〇一二三四五六七八九两幺壹贰叁肆伍陆柒捌玖' -%}
     {%- set digits = '0012345678921123456789' -%}
     case

@@ -1,7 +1,9 @@
 {#-
     Engine-specific SQL used by the content-rule models, dispatched so the models stay portable.
-    `default__` implementations are DuckDB (RE2 regexes, list lambdas `lambda x: ...`); a Spark port adds
-    `spark__` versions (rlike / regexp_extract_all / explode(sequence(...)) / aggregate(...)).
+    These have no portable form: the `duckdb__` versions are DuckDB (RE2 regexes, list lambdas
+    `lambda x: ...`), and another engine fails at compile time until it gets its own (`spark__`: rlike /
+    regexp_extract_all / explode(sequence(...)) / aggregate(...)). As everywhere in macros/, a `default__`
+    version is portable SQL, never one engine's dialect.
 -#}
 
 {#- text matches an RE2 pattern anywhere (pattern is a SQL expression, normally a string literal) -#}
@@ -9,7 +11,7 @@
     {{ return(adapter.dispatch('cr_regexp_matches', 'cs_rules')(text, pattern)) }}
 {%- endmacro %}
 
-{% macro default__cr_regexp_matches(text, pattern) -%}
+{% macro duckdb__cr_regexp_matches(text, pattern) -%}
     regexp_matches({{ text }}, {{ pattern }})
 {%- endmacro %}
 
@@ -19,7 +21,7 @@
     {{ return(adapter.dispatch('cr_regexp_replace_all', 'cs_rules')(text, pattern, replacement)) }}
 {%- endmacro %}
 
-{% macro default__cr_regexp_replace_all(text, pattern, replacement) -%}
+{% macro duckdb__cr_regexp_replace_all(text, pattern, replacement) -%}
     regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g')
 {%- endmacro %}
 
@@ -29,7 +31,7 @@
     {{ return(adapter.dispatch('cr_regexp_extract_all', 'cs_rules')(text, pattern, group)) }}
 {%- endmacro %}
 
-{% macro default__cr_regexp_extract_all(text, pattern, group) -%}
+{% macro duckdb__cr_regexp_extract_all(text, pattern, group) -%}
     regexp_extract_all({{ text }}, {{ pattern }}, {{ group }})
 {%- endmacro %}
 
@@ -39,7 +41,7 @@
     {{ return(adapter.dispatch('cr_regexp_extract', 'cs_rules')(text, pattern, group)) }}
 {%- endmacro %}
 
-{% macro default__cr_regexp_extract(text, pattern, group) -%}
+{% macro duckdb__cr_regexp_extract(text, pattern, group) -%}
     regexp_extract({{ text }}, {{ pattern }}, {{ group }})
 {%- endmacro %}
 
@@ -49,7 +51,7 @@
     {{ return(adapter.dispatch('cr_explode', 'cs_rules')(list_expression)) }}
 {%- endmacro %}
 
-{% macro default__cr_explode(list_expression) -%}
+{% macro duckdb__cr_explode(list_expression) -%}
     unnest({{ list_expression }})
 {%- endmacro %}
 
@@ -59,7 +61,7 @@
     {{ return(adapter.dispatch('cr_int_range', 'cs_rules')(start, stop)) }}
 {%- endmacro %}
 
-{% macro default__cr_int_range(start, stop) -%}
+{% macro duckdb__cr_int_range(start, stop) -%}
     generate_series({{ start }}, {{ stop }})
 {%- endmacro %}
 
@@ -69,7 +71,7 @@
     {{ return(adapter.dispatch('cr_hash_key', 'cs_rules')(columns)) }}
 {%- endmacro %}
 
-{% macro default__cr_hash_key(columns) -%}
+{% macro duckdb__cr_hash_key(columns) -%}
     md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as varchar), ''){% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
@@ -82,7 +84,7 @@
     {{ return(adapter.dispatch('cr_is_luhn_valid', 'cs_rules')(digits)) }}
 {%- endmacro %}
 
-{% macro default__cr_is_luhn_valid(digits) -%}
+{% macro duckdb__cr_is_luhn_valid(digits) -%}
     {#- digit i from the right, doubled when i is even; a doubled digit's digit sum is (v % 10 + v // 10) -#}
     {%- set digit_value = "try_cast(substr(reverse(" ~ digits ~ "), digit_index, 1) as integer) * (2 - digit_index % 2)" -%}
     coalesce(
