@@ -46,11 +46,21 @@
     Valid rows dropped because their id was already kept: exact re-deliveries and conflicts, each
     pointing at the row that was kept (first_delivery_window decides). In an incremental run the
     window's rows are ranked together with the earlier deliveries of the same ids (none in a full build).
+    The wide window rows are referenced once (DuckDB would materialise a CTE read twice); the ids are
+    read from the base view again.
 -#}
 {% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns) %}
+    {%- set in_window = in_incremental_window(event_ms_column, 'epoch_ms') %}
+    {%- set window_ids %}
+        select window_ids.{{ id_column }}
+        from {{ ref(base_model) }} as window_ids
+        where
+            window_ids.reject_reason is null
+            and {{ in_incremental_window('window_ids.' ~ event_ms_column, 'epoch_ms') }}
+    {%- endset %}
     with
 
-    window_rows as (
+    candidates as (
         select
             {% for column in raw_columns %}
                 raw_{{ column }},
@@ -60,58 +70,27 @@
             activity_date,
             row_fingerprint,
             _source_file,
-            _source_row_number
+            _source_row_number,
+            {{ in_window }} as is_in_window
         from {{ ref(base_model) }}
         where
             reject_reason is null
-            and {{ in_incremental_window(event_ms_column, 'epoch_ms') }}
-    ),
-
-    earlier_rows as (
-        select
-            {{ id_column }},
-            {{ event_ms_column }},
-            row_fingerprint,
-            _source_file,
-            _source_row_number
-        from {{ ref(base_model) }}
-        where
-            reject_reason is null
-            and not ({{ in_incremental_window(event_ms_column, 'epoch_ms') }})
-            and {{ id_column }} in (select window_rows.{{ id_column }} from window_rows)
-    ),
-
-    candidates as (
-        select
-            {{ id_column }},
-            {{ event_ms_column }},
-            row_fingerprint,
-            _source_file,
-            _source_row_number
-        from window_rows
-
-        union all
-
-        select
-            {{ id_column }},
-            {{ event_ms_column }},
-            row_fingerprint,
-            _source_file,
-            _source_row_number
-        from earlier_rows
+            and ({{ in_window }} or {{ id_column }} in ({{ window_ids }}))
     ),
 
     repeated_ids as (
         select {{ id_column }}
-        from candidates
+        from {{ ref(base_model) }}
+        where
+            reject_reason is null
+            and ({{ in_window }} or {{ id_column }} in ({{ window_ids }}))
         group by {{ id_column }}
         having count(*) > 1
     ),
 
     ranked as (
         select
-            candidates._source_file,
-            candidates._source_row_number,
+            candidates.*,
             row_number() over delivery as delivery_rank,
             first_value(candidates.row_fingerprint) over delivery as kept_fingerprint,
             first_value(candidates._source_file) over delivery as kept_source_file,
@@ -126,23 +105,19 @@
     final as (
         select
             {% for column in raw_columns %}
-                window_rows.raw_{{ column }} as {{ column }},
+                raw_{{ column }} as {{ column }},
             {% endfor %}
-            window_rows._source_file as source_file,
-            window_rows._source_row_number as source_row_number,
-            window_rows.activity_date,
+            _source_file as source_file,
+            _source_row_number as source_row_number,
+            activity_date,
             case
-                when window_rows.row_fingerprint = ranked.kept_fingerprint then 'exact_redelivery'
+                when row_fingerprint = kept_fingerprint then 'exact_redelivery'
                 else 'conflict'
             end as duplicate_kind,
-            ranked.kept_source_file,
-            ranked.kept_source_row_number
+            kept_source_file,
+            kept_source_row_number
         from ranked
-        -- a file and row number name one raw row: the join keeps each row once
-        inner join window_rows
-            on ranked._source_file = window_rows._source_file
-            and ranked._source_row_number = window_rows._source_row_number
-        where ranked.delivery_rank > 1
+        where delivery_rank > 1 and is_in_window
     )
 
     select * from final

@@ -32,8 +32,10 @@ window_rows as (
         and {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
 ),
 
--- valid rows before the window with an id delivered again in it (none in a full build)
-earlier_deliveries as (
+-- the window's deliveries, narrow, and the valid rows before the window with an id delivered again in
+-- it (none in a full build). Read from the base view again, not from window_rows: a second reference to
+-- the wide CTE would make DuckDB materialise all of it.
+deliveries as (
     select
         message_id,
         sent_at_ms,
@@ -42,26 +44,16 @@ earlier_deliveries as (
     from {{ ref('base_cs_raw__messages') }}
     where
         reject_reason is null
-        and not ({{ in_incremental_window('sent_at_ms', 'epoch_ms') }})
-        and message_id in (select window_rows.message_id from window_rows)
-),
-
-deliveries as (
-    select
-        message_id,
-        sent_at_ms,
-        _source_file,
-        _source_row_number
-    from window_rows
-
-    union all
-
-    select
-        message_id,
-        sent_at_ms,
-        _source_file,
-        _source_row_number
-    from earlier_deliveries
+        and (
+            {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
+            or message_id in (
+                select window_ids.message_id
+                from {{ ref('base_cs_raw__messages') }} as window_ids
+                where
+                    window_ids.reject_reason is null
+                    and {{ in_incremental_window('window_ids.sent_at_ms', 'epoch_ms') }}
+            )
+        )
 ),
 
 -- ids delivered more than once (a small share): only their rows need ranking
