@@ -1,9 +1,10 @@
 {#-
     The one incremental strategy of this project: replace whole days (docs/decisions.md
-    "Incremental builds"). A model that grows with the messages is configured
+    "Incremental builds"). dbt_project.yml makes it every model's incremental_strategy; a model that
+    grows with the messages is configured
 
-        materialized='incremental', incremental_strategy='replace_days',
-        partition_column='<activity_date | assessment_month>', partition_grain='<day | month>'
+        materialized='incremental', partition_column='<activity_date | incident_date | assessment_month>'
+        (and partition_grain='month' for a month column)
 
     and filters its input once with in_incremental_window(). An incremental run then deletes every row
     of the target from the window's first day (or month) on, plus rows with no day at all (a rejected

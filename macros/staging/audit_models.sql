@@ -46,21 +46,14 @@
     Valid rows dropped because their id was already kept: exact re-deliveries and conflicts, each
     pointing at the row that was kept (first_delivery_window decides). In an incremental run the
     window's rows are ranked together with the earlier deliveries of the same ids (none in a full build).
-    The wide window rows are referenced once (DuckDB would materialise a CTE read twice); the ids are
-    read from the base view again.
+    The wide window rows are read once (DuckDB materialises a CTE read twice); the repeated ids come
+    from a narrow read of the base view.
 -#}
 {% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns) %}
     {%- set in_window = in_incremental_window(event_ms_column, 'epoch_ms') %}
-    {%- set window_ids %}
-        select window_ids.{{ id_column }}
-        from {{ ref(base_model) }} as window_ids
-        where
-            window_ids.reject_reason is null
-            and {{ in_incremental_window('window_ids.' ~ event_ms_column, 'epoch_ms') }}
-    {%- endset %}
     with
 
-    candidates as (
+    window_rows as (
         select
             {% for column in raw_columns %}
                 raw_{{ column }},
@@ -71,21 +64,57 @@
             row_fingerprint,
             _source_file,
             _source_row_number,
-            {{ in_window }} as is_in_window
+            true as is_in_window
         from {{ ref(base_model) }}
         where
             reject_reason is null
-            and ({{ in_window }} or {{ id_column }} in ({{ window_ids }}))
+            and {{ in_window }}
     ),
 
-    repeated_ids as (
+    window_ids as (
         select {{ id_column }}
         from {{ ref(base_model) }}
         where
             reject_reason is null
-            and ({{ in_window }} or {{ id_column }} in ({{ window_ids }}))
+            and {{ in_window }}
+    ),
+
+    -- valid rows before the window with an id delivered again in it (none in a full build)
+    earlier_rows as (
+        select
+            {% for column in raw_columns %}
+                cast(null as varchar) as raw_{{ column }},
+            {% endfor %}
+            {{ id_column }},
+            {{ event_ms_column }},
+            cast(null as date) as activity_date,
+            row_fingerprint,
+            _source_file,
+            _source_row_number,
+            false as is_in_window
+        from {{ ref(base_model) }}
+        where
+            reject_reason is null
+            and not ({{ in_window }})
+            and {{ id_column }} in (select window_ids.{{ id_column }} from window_ids)
+    ),
+
+    repeated_ids as (
+        select {{ id_column }}
+        from window_ids
         group by {{ id_column }}
         having count(*) > 1
+
+        union
+
+        select {{ id_column }}
+        from earlier_rows
+    ),
+
+    candidates as (
+        select * from window_rows
+        union all
+        select * from earlier_rows
     ),
 
     ranked as (
@@ -96,7 +125,7 @@
             first_value(candidates._source_file) over delivery as kept_source_file,
             first_value(candidates._source_row_number) over delivery as kept_source_row_number
         from candidates
-        -- repeated_ids is one row per id: the join keeps each row once
+        -- repeated_ids is one row per id (union): the join keeps each row once
         inner join repeated_ids
             on candidates.{{ id_column }} = repeated_ids.{{ id_column }}
         window delivery as ({{ first_delivery_window('candidates.' ~ id_column, 'candidates.' ~ event_ms_column) }})

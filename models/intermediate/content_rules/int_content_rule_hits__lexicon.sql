@@ -9,9 +9,7 @@
 -- depends_on: {{ ref('int_content_rule_terms') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 {%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}

@@ -8,9 +8,7 @@
 -- depends_on: {{ ref('content_rule_patterns') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 {%- set patterns = cr_pattern_rows() %}

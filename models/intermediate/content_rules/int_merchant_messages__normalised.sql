@@ -7,9 +7,7 @@
 -- depends_on: {{ ref('content_rule_char_variants') }}
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 with

@@ -10,9 +10,7 @@
 -- from int_thread_state__window_start.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='incident_date',
-    on_schema_change='fail',
 ) }}
 
 {%- set grace_ms = validated_int('harassment_stop_request_grace_minutes', 0) * 60000 %}

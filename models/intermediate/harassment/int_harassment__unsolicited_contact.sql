@@ -13,9 +13,7 @@
 -- wrote come from int_thread_state__window_start.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='incident_date',
-    on_schema_change='fail',
 ) }}
 
 {%- set threshold = validated_int('harassment_unsolicited_message_threshold', 1) %}

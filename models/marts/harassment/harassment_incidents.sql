@@ -4,9 +4,7 @@
 -- See docs/content_rules.md. Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='incident_date',
-    on_schema_change='fail',
 ) }}
 
 with

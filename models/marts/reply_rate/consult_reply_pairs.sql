@@ -13,9 +13,7 @@
 -- by a message in it (the window opens at least reply_horizon_hours before any new message).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 {%- set window_ms = validated_int('reply_window_seconds', 1) * 1000 %}
 {%- set horizon_ms = validated_int('reply_horizon_hours', 1) * 3600000 %}

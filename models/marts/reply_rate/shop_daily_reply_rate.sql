@@ -3,9 +3,7 @@
 -- Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 {{ select_reply_rate_rollup('activity_date') }}

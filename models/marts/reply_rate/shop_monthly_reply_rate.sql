@@ -3,10 +3,8 @@
 -- Incremental: replaces the window's months.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='assessment_month',
     partition_grain='month',
-    on_schema_change='fail',
 ) }}
 
 {{ select_reply_rate_rollup('assessment_month') }}

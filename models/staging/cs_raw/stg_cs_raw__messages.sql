@@ -5,9 +5,7 @@
 -- earlier day stays kept there; a later delivery of it is a duplicate.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 with
@@ -32,10 +30,8 @@ window_rows as (
         and {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
 ),
 
--- the window's deliveries, narrow, and the valid rows before the window with an id delivered again in
--- it (none in a full build). Read from the base view again, not from window_rows: a second reference to
--- the wide CTE would make DuckDB materialise all of it.
-deliveries as (
+-- valid rows before the window with an id delivered again in it (none in a full build)
+earlier_deliveries as (
     select
         message_id,
         sent_at_ms,
@@ -44,16 +40,26 @@ deliveries as (
     from {{ ref('base_cs_raw__messages') }}
     where
         reject_reason is null
-        and (
-            {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
-            or message_id in (
-                select window_ids.message_id
-                from {{ ref('base_cs_raw__messages') }} as window_ids
-                where
-                    window_ids.reject_reason is null
-                    and {{ in_incremental_window('window_ids.sent_at_ms', 'epoch_ms') }}
-            )
-        )
+        and not ({{ in_incremental_window('sent_at_ms', 'epoch_ms') }})
+        and message_id in (select window_rows.message_id from window_rows)
+),
+
+deliveries as (
+    select
+        message_id,
+        sent_at_ms,
+        _source_file,
+        _source_row_number
+    from window_rows
+
+    union all
+
+    select
+        message_id,
+        sent_at_ms,
+        _source_file,
+        _source_row_number
+    from earlier_deliveries
 ),
 
 -- ids delivered more than once (a small share): only their rows need ranking

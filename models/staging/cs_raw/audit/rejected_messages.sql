@@ -2,9 +2,7 @@
 -- Incremental: replaces the window's days and the rows with no usable time.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_days',
     partition_column='activity_date',
-    on_schema_change='fail',
 ) }}
 
 {{ select_rejected_rows(
