@@ -23,7 +23,13 @@
         from {{ ref(base_model) }}
         where
             reject_reason is not null
-            and ({{ in_incremental_window(event_ms_column, 'epoch_ms') }} or activity_date is null)
+            and (
+                {{ in_incremental_window(event_ms_column, 'epoch_ms') }}
+                -- no usable time, so no day (the same rows as activity_date is null, cheaper to find)
+                or {{ event_ms_column }} is null
+                or {{ event_ms_column }} < {{ date_to_epoch_ms(var('min_valid_event_at')) }}
+                or {{ event_ms_column }} >= {{ date_to_epoch_ms(var('max_valid_event_at')) }}
+            )
     ),
 
     final as (
@@ -45,11 +51,12 @@
 {#-
     Valid rows dropped because their id was already kept: exact re-deliveries and conflicts, each
     pointing at the row that was kept (first_delivery_window decides). In an incremental run the
-    window's rows are ranked together with the earlier deliveries of the same ids (none in a full build).
-    The wide window rows are read once (DuckDB materialises a CTE read twice); the repeated ids come
-    from a narrow read of the base view.
+    window's rows are ranked together with the row kept before the window for the same id, read from
+    `kept_model` (the staging table: its rows before the window are final), whose `kept_columns` are the
+    typed values the fingerprint is made of. None in a full build. The wide window rows are read once
+    (DuckDB materialises a CTE read twice); the repeated ids come from a narrow read of the base view.
 -#}
-{% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns) %}
+{% macro select_duplicate_rows(base_model, id_column, event_ms_column, raw_columns, kept_model, kept_columns) %}
     {%- set in_window = in_incremental_window(event_ms_column, 'epoch_ms') %}
     with
 
@@ -79,7 +86,7 @@
             and {{ in_window }}
     ),
 
-    -- valid rows before the window with an id delivered again in it (none in a full build)
+    -- the row kept before the window for an id delivered again in it (none in a full build)
     earlier_rows as (
         select
             {% for column in raw_columns %}
@@ -88,14 +95,13 @@
             {{ id_column }},
             {{ event_ms_column }},
             cast(null as date) as activity_date,
-            row_fingerprint,
-            _source_file,
-            _source_row_number,
+            {{ row_fingerprint(kept_columns) }} as row_fingerprint,
+            source_file as _source_file,
+            source_row_number as _source_row_number,
             false as is_in_window
-        from {{ ref(base_model) }}
+        from {{ ref(kept_model) }}
         where
-            reject_reason is null
-            and not ({{ in_window }})
+            not ({{ in_window }})
             and {{ id_column }} in (select window_ids.{{ id_column }} from window_ids)
     ),
 

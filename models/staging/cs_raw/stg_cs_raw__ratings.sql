@@ -29,6 +29,8 @@ ranked_deliveries as (
         rating_source,
         rated_at_ms,
         activity_date,
+        _source_file,
+        _source_row_number,
         row_number() over ({{ first_delivery_window('rating_id', 'rated_at_ms') }}) as delivery_rank
     from valid_ratings
 ),
@@ -43,7 +45,9 @@ first_deliveries as (
         rating_source,
         rated_at_ms,
         {{ epoch_ms_to_timestamp('rated_at_ms') }} as rated_at,
-        activity_date
+        activity_date,
+        _source_file as source_file,
+        _source_row_number as source_row_number
     from ranked_deliveries
     where delivery_rank = 1
 ),
@@ -67,7 +71,9 @@ final as (
         rated_at,
         rated_at_local,
         activity_date,
-        {{ month_start('activity_date') }} as assessment_month
+        {{ month_start('activity_date') }} as assessment_month,
+        source_file,
+        source_row_number
     from localised
 )
 

@@ -11,4 +11,6 @@
     'message_id',
     'sent_at_ms',
     ['message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type', 'content', 'sent_at_ms'],
+    kept_model='stg_cs_raw__messages',
+    kept_columns=['message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type', 'content', 'sent_at_ms'],
 ) }}

@@ -5,4 +5,6 @@
     'rating_id',
     'rated_at_ms',
     ['rating_id', 'shop_id', 'user_id', 'conversation_id', 'rating', 'source', 'rated_at_ms'],
+    kept_model='stg_cs_raw__ratings',
+    kept_columns=['rating_id', 'shop_id', 'user_id', 'conversation_id', 'rating', 'rating_source', 'rated_at_ms'],
 ) }}
