@@ -67,7 +67,6 @@
             {% endfor %}
             {{ id_column }},
             {{ event_ms_column }},
-            activity_date,
             row_fingerprint,
             _source_file,
             _source_row_number,
@@ -94,7 +93,6 @@
             {% endfor %}
             {{ id_column }},
             {{ event_ms_column }},
-            cast(null as date) as activity_date,
             {{ row_fingerprint(kept_columns) }} as row_fingerprint,
             source_file as _source_file,
             source_row_number as _source_row_number,
@@ -144,7 +142,8 @@
             {% endfor %}
             _source_file as source_file,
             _source_row_number as source_row_number,
-            activity_date,
+            -- the platform-local day, for the few rows listed only (time zone conversion is costly)
+            cast({{ utc_to_local(epoch_ms_to_timestamp(event_ms_column)) }} as date) as activity_date,
             case
                 when row_fingerprint = kept_fingerprint then 'exact_redelivery'
                 else 'conflict'

@@ -21,7 +21,6 @@ window_rows as (
         msg_type,
         content,
         sent_at_ms,
-        activity_date,
         _source_file,
         _source_row_number
     from {{ ref('base_cs_raw__messages') }}
@@ -103,7 +102,6 @@ first_deliveries as (
         window_rows.msg_type,
         window_rows.content,
         window_rows.sent_at_ms,
-        window_rows.activity_date,
         window_rows._source_file,
         window_rows._source_row_number
     from window_rows
@@ -112,6 +110,24 @@ first_deliveries as (
         and window_rows._source_file = later_deliveries._source_file
         and window_rows._source_row_number = later_deliveries._source_row_number
     where later_deliveries.message_id is null
+),
+
+localised as (
+    select
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        sender_role,
+        sender_account_id,
+        msg_type,
+        content,
+        sent_at_ms,
+        {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
+        {{ utc_to_local(epoch_ms_to_timestamp('sent_at_ms')) }} as sent_at_local,
+        _source_file,
+        _source_row_number
+    from first_deliveries
 ),
 
 final as (
@@ -125,13 +141,14 @@ final as (
         msg_type,
         content,
         sent_at_ms,
-        {{ epoch_ms_to_timestamp('sent_at_ms') }} as sent_at,
-        {{ utc_to_local(epoch_ms_to_timestamp('sent_at_ms')) }} as sent_at_local,
-        activity_date,
-        {{ month_start('activity_date') }} as assessment_month,
+        sent_at,
+        sent_at_local,
+        -- the same day as the base view's activity_date, from the one time zone conversion
+        cast(sent_at_local as date) as activity_date,
+        {{ month_start('sent_at_local') }} as assessment_month,
         _source_file as source_file,
         _source_row_number as source_row_number
-    from first_deliveries
+    from localised
 )
 
 select * from final
