@@ -15,6 +15,15 @@
     (，。！？：；（）) are folded with cheap replace() calls instead.
 -#}
 
+{#-
+    The part of a message the content rules read: its first var content_rules_max_scan_chars characters.
+    Matching cost grows with the text scanned (each position is a row), so a 5 MB message must not be
+    scanned whole; the messages cut are listed in audit.truncated_messages.
+-#}
+{% macro cr_scanned_text(column) -%}
+    substr({{ column }}, 1, {{ var('content_rules_max_scan_chars') | int }})
+{%- endmacro %}
+
 {#- (from_string, to_string) of the policy-owned variant map, read from the seed at compile time -#}
 {% macro cr_char_variant_strings() -%}
     {%- set variants_relation = ref('content_rule_char_variants') -%}
@@ -60,7 +69,7 @@
 
 {#- characters removed between characters for lexicon matching (kept: letters, digits, CJK, , ! ? ; : 、) -#}
 {% macro cr_separator_class() -%}
-    {{ return("[\\s*\\-_.|/\\\\~^`'\"<>()\\[\\]{}【】「」『』《》〈〉…—–·•=#&%$¥+\\x{2190}-\\x{2BFF}\\x{1F000}-\\x{1FAFF}\\x{FE00}-\\x{FE0F}\\x{200B}-\\x{200F}\\x{2060}\\x{E000}-\\x{F8FF}\\x{3010}-\\x{3017}]+") }}
+    {{ return("[\\s*\\-_.|/\\\\~^`'\"<>()\\[\\]{}【】「」『』《》〈〉…—–·•=#&%$¥+\\x{2190}-\\x{2BFF}\\x{1F000}-\\x{1FAFF}\\x{FE00}-\\x{FE0F}\\x{200B}-\\x{200F}\\x{2060}\\x{E000}-\\x{F8FF}\\x{3010}-\\x{3017}\\x{0}-\\x{1F}\\x{7F}]+") }}
 {%- endmacro %}
 
 {% macro cr_compact_text(column) -%}

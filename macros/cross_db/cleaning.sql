@@ -23,7 +23,10 @@
     hash({{ columns | join(', ') }})
 {%- endmacro %}
 
-{#- an epoch-millisecond value that is null, not a whole number, or outside the plausible range -#}
+{#-
+    an epoch-millisecond value that is null, not a whole number, outside the plausible range, or later
+    than the export's own horizon (export_horizon_ms: a 2099 date must not become the watermark)
+-#}
 {% macro epoch_ms_problem(raw_column, typed_column) -%}
     case
         when {{ raw_column }} is null then 'missing'
@@ -31,7 +34,19 @@
         when {{ typed_column }} < {{ date_to_epoch_ms(var('min_valid_event_at')) }}
             or {{ typed_column }} >= {{ date_to_epoch_ms(var('max_valid_event_at')) }}
             then 'out_of_range'
+        when {{ typed_column }} > {{ export_horizon_ms() }} then 'future'
     end
+{%- endmacro %}
+
+{#- raw.export_horizon (the on-run-start hook writes it), at compile time; the plausible range's end while parsing -#}
+{% macro export_horizon_ms() -%}
+    {%- if execute and adapter.get_relation(database=target.database, schema='raw', identifier='export_horizon') is not none -%}
+        {%- set rows = run_query('select horizon_at_ms from raw.export_horizon').rows -%}
+        {%- if rows | length > 0 and rows[0][0] is not none -%}
+            {{ return(rows[0][0] | int) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(date_to_epoch_ms(var('max_valid_event_at'))) }}
 {%- endmacro %}
 
 {#-

@@ -59,6 +59,12 @@
 
 {#- 'HH:MM' or 'HH:MM:SS' (up to 24:00) -> milliseconds since midnight, at compile time -#}
 {% macro clock_to_ms(clock) -%}
+    {%- if not modules.re.match('^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$', clock | string) -%}
+        {{ exceptions.raise_compiler_error(
+            'Invalid var(s) (dbt_project.yml or --vars):\n  a clock must be HH:MM between 00:00 and 24:00, not ' ~ tojson(clock | string)
+            ~ ' (assessment_window_start / assessment_window_end)'
+        ) }}
+    {%- endif -%}
     {%- set parts = (clock ~ '').split(':') -%}
     {%- set ms = (parts[0] | int) * 3600000 + (parts[1] | int) * 60000 + ((parts[2] | int) if parts | length > 2 else 0) * 1000 -%}
     {%- if ms < 0 or ms > 86400000 -%}

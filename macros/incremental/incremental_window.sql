@@ -138,23 +138,30 @@
 {% endmacro %}
 
 
-{#- A var that must be a whole number >= minimum, at compile time; the error names the var. -#}
+{#- A var that must be a whole number >= minimum, at compile time (also while parsing, before the
+    on-run-start hook's validate_vars); the error names the var the same way. -#}
 {% macro validated_int(name, minimum=0) %}
     {% set value = var(name) %}
     {% if value is boolean or (value is not number and not (value is string and value.strip().isdigit())) %}
-        {{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be a whole number, not ' ~ value) }}
+        {{ exceptions.raise_compiler_error('Invalid var(s) (dbt_project.yml or --vars):\n  ' ~ name ~ ' must be a whole number, not ' ~ tojson(value)) }}
     {% endif %}
     {% if value | int < minimum %}
-        {{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be at least ' ~ minimum ~ ', not ' ~ value) }}
+        {{ exceptions.raise_compiler_error('Invalid var(s) (dbt_project.yml or --vars):\n  ' ~ name ~ ' must be at least ' ~ minimum ~ ', not ' ~ value) }}
     {% endif %}
     {{ return(value | int) }}
 {% endmacro %}
 
 
-{#- The window's first day as an SQL date literal, or none when the run is not incremental. -#}
+{#- whether the on-run-start hook wrote raw.incremental_window (not while linting an empty database) -#}
+{% macro incremental_window_exists() %}
+    {{ return(adapter.get_relation(database=target.database, schema='raw', identifier='incremental_window') is not none) }}
+{% endmacro %}
+
+
+{#- The window's first day as an SQL date literal (the beginning when there is no window: a full build). -#}
 {% macro incremental_window_start_date() %}
-    {% if not execute %}
-        {{ return("date '2000-01-01'") }}
+    {% if not execute or not incremental_window_exists() %}
+        {{ return("date '" ~ var('min_valid_event_at') ~ "'") }}
     {% endif %}
     {% set value = run_query('select reprocess_from_date from raw.incremental_window').columns[0].values()[0] %}
     {{ return("date '" ~ value ~ "'") }}
@@ -163,8 +170,8 @@
 
 {#- The window's first instant in epoch ms (UTC), as an SQL number. -#}
 {% macro incremental_window_start_ms() %}
-    {% if not execute %}
-        {{ return('0') }}
+    {% if not execute or not incremental_window_exists() %}
+        {{ return(date_to_epoch_ms(var('min_valid_event_at'))) }}
     {% endif %}
     {% set value = run_query('select reprocess_from_ms from raw.incremental_window').columns[0].values()[0] %}
     {{ return(value | int) }}
@@ -207,12 +214,13 @@
         'harassment_unsolicited_message_threshold', 'harassment_reply_allowance_per_user_message',
         'harassment_stop_request_grace_minutes', 'content_rules_negation_window_chars',
         'content_rules_guard_chunk_size', 'content_rules_guard_max_terms', 'rule_evidence_models',
+        'future_event_tolerance_hours', 'content_rules_max_scan_chars',
     ]) }}
 {% endmacro %}
 
-{#- vars that cannot change a result: a margin only -#}
+{#- vars that cannot change a result: a margin only; which files a run reads is tracked per file -#}
 {% macro incremental_exempt_vars() %}
-    {{ return(['incremental_lookback_days']) }}
+    {{ return(['incremental_lookback_days', 'on_unreadable_file']) }}
 {% endmacro %}
 
 {% macro incremental_settings_fingerprint() %}

@@ -26,10 +26,10 @@
 {% endmacro %}
 
 
-{% macro track_raw_message_files(file_glob, file_count) %}
+{#- audit.raw_file_loads, created once (anew on a full refresh: every file is loaded again) -#}
+{% macro prepare_raw_file_loads() %}
     {% do run_query('create schema if not exists audit') %}
     {% if flags.FULL_REFRESH %}
-        {#- everything is rebuilt: every file on disk is loaded anew -#}
         {% do run_query('drop table if exists audit.raw_file_loads') %}
     {% endif %}
     {% do run_query(
@@ -40,16 +40,23 @@
         'audit', 'raw_file_loads', ['file_modified_at_ms', 'first_event_at_ms'],
         'it was made by an older version of this project'
     ) }}
+{% endmacro %}
 
+
+{#- raw.message_files, raw.pending_files (quarantined files are not pending: they are not loaded), raw.withdrawn_files -#}
+{% macro track_raw_message_files(file_glob, problems) %}
+    {% set quarantined = [] %}
+    {% for p in problems if p.entity == 'messages' %}
+        {% do quarantined.append(sql_literal(p.file_name)) %}
+    {% endfor %}
     {% set files_on_disk %}
-        {% if file_count > 0 %}
-            {{ list_raw_files(file_glob) }}
-        {% else %}
-            select
-                cast(null as varchar) as file_name,
-                cast(null as bigint) as file_size,
-                cast(null as bigint) as file_modified_at_ms
-            where false
+        select
+            file_name,
+            file_size,
+            file_modified_at_ms
+        from ({{ list_raw_files(file_glob) }}) as listed
+        {% if quarantined | length > 0 %}
+            where file_name not in ({{ quarantined | join(', ') }})
         {% endif %}
     {% endset %}
     {% do run_query('create or replace table raw.message_files as ' ~ files_on_disk) %}

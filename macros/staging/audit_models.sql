@@ -29,6 +29,7 @@
                 or {{ event_ms_column }} is null
                 or {{ event_ms_column }} < {{ date_to_epoch_ms(var('min_valid_event_at')) }}
                 or {{ event_ms_column }} >= {{ date_to_epoch_ms(var('max_valid_event_at')) }}
+                or {{ event_ms_column }} > {{ export_horizon_ms() }}
             )
     ),
 

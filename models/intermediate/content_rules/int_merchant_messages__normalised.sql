@@ -30,7 +30,7 @@ folded as (
         message_id,
         shop_id,
         activity_date,
-        {{ cr_normalise_text('content') }} as content_norm
+        {{ cr_normalise_text(cr_scanned_text('content')) }} as content_norm
     from messages
 ),
 

@@ -37,7 +37,7 @@ folded as (
         sent_at,
         sent_at_ms,
         activity_date,
-        {{ cr_normalise_text('content') }} as content_norm
+        {{ cr_normalise_text(cr_scanned_text('content')) }} as content_norm
     from user_messages
 ),
 

@@ -2,10 +2,8 @@
 -- staging. When a user rates the same conversation again, the latest rating replaces the earlier
 -- ones (var rerating_policy = 'latest'; 'all' keeps every rating). Ratings without a conversation
 -- id count one by one.
+{#- vars are validated once, by the on-run-start hook (validate_vars) -#}
 {%- set policy = var('rerating_policy') %}
-{%- if policy not in ['latest', 'all'] %}
-    {{ exceptions.raise_compiler_error("var rerating_policy must be 'latest' or 'all', not " ~ policy) }}
-{%- endif %}
 
 with
 

@@ -19,10 +19,8 @@
 {%- set horizon_ms = validated_int('reply_horizon_hours', 1) * 3600000 %}
 {%- set window_start_ms = clock_to_ms(var('assessment_window_start')) %}
 {%- set window_end_ms = clock_to_ms(var('assessment_window_end')) %}
+{#- vars are validated once, by the on-run-start hook (validate_vars) -#}
 {%- set count_unit = var('reply_rate_count_unit') %}
-{%- if count_unit not in ['message', 'turn'] %}
-    {{ exceptions.raise_compiler_error("var reply_rate_count_unit must be 'message' or 'turn', not " ~ count_unit) }}
-{%- endif %}
 
 with
 
