@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from cs_tools.sql import sql_string
+
 # White space between an address's parts: ASCII, no-break, the typographic spaces and the ideographic
 # space (U+3000) common in Chinese text. An explicit class: Python's and RE2's `\s` differ.
 _SPACE: Final = "[\t\n\v\f\r \u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -59,13 +61,6 @@ def mask_evidence(text: str | None) -> str | None:
     if text is None:
         return None
     return _DIGIT_RUN.sub(_mask_digits, _EMAIL.sub(EMAIL_REPLACEMENT, text))
-
-
-def sql_string(value: str) -> str:
-    """`value` as a DuckDB string literal: in single quotes, a quote doubled (backslashes are literal)."""
-    if "\x00" in value:
-        raise ValueError("a SQL string literal cannot hold a NUL character")
-    return "'" + value.replace("'", "''") + "'"
 
 
 def mask_evidence_sql(expression: str) -> str:

@@ -7,7 +7,8 @@ import re
 import duckdb
 import pytest
 
-from cs_tools.masking import mask_evidence, mask_evidence_sql, sql_string
+from cs_tools.masking import mask_evidence, mask_evidence_sql
+from cs_tools.sql import sql_identifier, sql_string
 
 CASES: list[str | None] = [
     "13812345678",
@@ -79,3 +80,8 @@ def test_sql_string_doubles_quotes(connection: duckdb.DuckDBPyConnection) -> Non
         assert connection.execute(f"select {sql_string(value)}").fetchone() == (value,)
     with pytest.raises(ValueError, match="NUL"):
         sql_string("a\x00b")
+
+
+def test_sql_identifier_doubles_double_quotes(connection: duckdb.DuckDBPyConnection) -> None:
+    for name in ['we"ird', "it's", "plain"]:
+        assert connection.execute(f"select 1 as {sql_identifier(name)}").description[0][0] == name
