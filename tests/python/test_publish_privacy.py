@@ -26,6 +26,8 @@ from cs_tools.publish import (
     PublishConfig,
     PublishRefused,
     Treatment,
+    key_fingerprint,
+    main,
     pseudonym,
     publish,
     resolve_pseudonym_key,
@@ -283,3 +285,27 @@ def test_a_build_that_stopped_at_start_up_is_named_not_the_older_run(published_d
     assert f"still describes the earlier invocation {older}" in message
     assert query(warehouse.config.publish_path, f"select any_value(published_at) from {MANIFEST_TABLE}") == before
     assert os.path.exists(warehouse.config.export_dir / "manifest.json")
+
+
+def test_cli_reads_the_key_and_the_personal_data_setting_from_the_environment(
+    published_demo: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = published_demo.config
+    target = elsewhere(config, tmp_path / "cli")
+    argv = ["--db", str(config.build_db), "--publish-path", str(target.publish_path)]
+    argv += ["--export-dir", str(target.export_dir), "--run-results", str(config.run_results)]
+    argv += ["--dbt-log", str(config.dbt_log)]
+    monkeypatch.setenv("CS_PSEUDONYM_KEY", "a production secret, long enough")
+    monkeypatch.delenv("CS_PUBLISH_PERSONAL_DATA", raising=False)
+    assert main(argv) == 0
+    assert "ids pseudonymised" in capsys.readouterr().out
+    fingerprint = query(target.publish_path, f"select distinct pseudonym_key_fingerprint from {MANIFEST_TABLE}")
+    assert fingerprint == [(key_fingerprint("a production secret, long enough"),)]
+    monkeypatch.setenv("CS_PUBLISH_PERSONAL_DATA", "1")
+    assert main(argv) == 0
+    assert "RAW personal data" in capsys.readouterr().out
+    assert query(target.publish_path, f"select distinct personal_data from {MANIFEST_TABLE}") == [("raw",)]
+    monkeypatch.setenv("CS_PSEUDONYM_KEY", "short")
+    monkeypatch.setenv("CS_PUBLISH_PERSONAL_DATA", "0")
+    assert main(argv) == 2
+    assert "CS_PSEUDONYM_KEY is shorter than 16 characters" in capsys.readouterr().err
