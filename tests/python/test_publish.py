@@ -2,8 +2,9 @@
 
 What BI may rely on: the published file holds only tables, equal to the build's but for the personal
 columns (test_publish_privacy.py); a reader holding the published file open never blocks a build and
-keeps a consistent snapshot, while new readers see the new build; a build that dies (killed, or failing) never reaches readers and publish refuses it; the
-Parquet exports equal the published tables and their manifest says which build they come from.
+keeps a consistent snapshot, while new readers see the new build; a build that dies (killed, or
+failing) never reaches readers and publish refuses it; the Parquet exports equal the published tables
+and their manifest says which build they come from.
 """
 
 from __future__ import annotations
