@@ -33,6 +33,7 @@ demo-data: $(STAMP)  ## generate the demo export into $CS_RAW_DIR if it is missi
 
 dbt-build: $(STAMP)
 	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
+	@$(BIN)/python -m cs_tools.preflight
 	$(BIN)/dbt build
 
 publish: $(STAMP)  ## swap the last good build into $CS_PUBLISH_PATH + Parquet in $CS_EXPORT_DIR (BI reads these)

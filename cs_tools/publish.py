@@ -9,9 +9,14 @@ a warehouse. So BI reads a second file, `CS_PUBLISH_PATH`, that only this step w
    fine. The build database's own record (`build_meta.dbt_invocations`, written by the on-run-start
    and on-run-end hooks) must name that same invocation as its latest and as finished: a killed
    build leaves it unfinished, a later `dbt run` makes it another invocation.
+   And no dbt command logged after that invocation (`dbt.log` under DBT_LOG_PATH) may have stopped
+   without writing results (a parse or compile error at start-up writes no run_results.json, so the
+   file would still describe an older build).
 2. Copy: a fresh DuckDB file next to the target receives, as plain tables, the marts (schema main),
    the stored threshold failures (assessment_failures), the rule catalog (reference) and the audit
-   tables, read from the build database attached read-only, plus `main.publish_manifest`.
+   tables, read from the build database attached read-only, plus `main.publish_manifest`. Personal
+   data is not copied as is (`PERSONAL_COLUMNS`): ids become keyed pseudonyms, message text is
+   dropped, evidence is masked, unless `CS_PUBLISH_PERSONAL_DATA=1` asks for the raw values.
 3. Export: the BI-facing tables as Parquet (large ones partitioned by month) with a manifest.json,
    into a new version folder.
 4. Swap: `os.replace` moves the new file over `CS_PUBLISH_PATH` (a reader that has the old file open
@@ -22,21 +27,29 @@ a warehouse. So BI reads a second file, `CS_PUBLISH_PATH`, that only this step w
 from __future__ import annotations
 
 import argparse
+import ast
+import enum
 import fcntl
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 import duckdb
+
+from cs_tools.masking import mask_evidence_sql
+from cs_tools.sql import sql_identifier, sql_string
 
 PROJECT = "cs_rules"
 
@@ -73,6 +86,65 @@ KEPT_EXPORT_VERSIONS = 2  # the current one and the one before, for readers stil
 PROBLEM_STATUSES = frozenset({"error", "fail", "skipped", "runtime error", "partial success"})
 SELECTION_ARGS: tuple[str, ...] = ("select", "exclude", "selector")
 
+# dbt commands that write run_results.json when they get past start-up (`dbt ls`, `parse`, `debug`,
+# `deps` write none, so a later one of those does not make run_results.json stale).
+RESULTS_COMMANDS: frozenset[str] = frozenset(
+    {"build", "run", "test", "seed", "snapshot", "compile", "show", "run-operation", "retry", "clone", "docs"}
+)
+DBT_LOG_BACKUPS = 5  # dbt rotates dbt.log into dbt.log.1 .. dbt.log.5
+LOG_HEADER = re.compile(r"^(?:\x1b\[[0-9;]*m)*=+ (\S+) \| ([0-9a-f-]{36}) =+\s*$")
+LOG_COMMAND = re.compile(
+    r"running dbt with arguments \{.*?'invocation_command': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# personal data: what BI gets instead
+# --------------------------------------------------------------------------------------------------
+
+
+class Treatment(enum.Enum):
+    """What the publish step does with a personal-data column by default."""
+
+    PSEUDONYMISE = "pseudonymise"  # a keyed hash: stable, joinable, countable; not reversible without the key
+    DROP = "drop"  # not published at all
+    MASK = "mask"  # cs_tools.masking: digit runs and e-mail local parts hidden
+
+
+@dataclass(frozen=True)
+class ColumnPolicy:
+    """The treatment of one column name, in every published table that has it."""
+
+    treatment: Treatment
+    prefix: str = ""  # pseudonyms only: says what kind of id it is, and separates the kinds' hashes
+
+
+USER = ColumnPolicy(Treatment.PSEUDONYMISE, "u_")
+ACCOUNT = ColumnPolicy(Treatment.PSEUDONYMISE, "a_")
+CONVERSATION = ColumnPolicy(Treatment.PSEUDONYMISE, "c_")
+# One definition: column name -> treatment. The same kind of id gets the same prefix, so
+# `reply_conversation_id` still joins `conversation_id`, `reply_account_id` `sender_account_id`.
+# `stop_request_text` (harassment_incidents) is published as is: it is the stop phrase of the
+# content_rule_stop_requests seed that matched, not text the user wrote.
+PERSONAL_COLUMNS: Final[Mapping[str, ColumnPolicy]] = MappingProxyType(
+    {
+        "user_id": USER,
+        "sender_account_id": ACCOUNT,
+        "reply_account_id": ACCOUNT,
+        "conversation_id": CONVERSATION,
+        "reply_conversation_id": CONVERSATION,
+        "content": ColumnPolicy(Treatment.DROP),
+        "matched_text": ColumnPolicy(Treatment.MASK),
+    }
+)
+PSEUDONYM_HEX_CHARS = 16  # 64 bits: no collision to expect below billions of distinct ids
+PSEUDONYM_KEY_ENV = "CS_PSEUDONYM_KEY"
+PERSONAL_DATA_ENV = "CS_PUBLISH_PERSONAL_DATA"
+PSEUDONYM_KEY_FILE = ".pseudonym_key"  # beside the build database, when CS_PSEUDONYM_KEY is not set
+MIN_PSEUDONYM_KEY_LENGTH = 16
+PSEUDONYMISED_MODE = "pseudonymised"
+RAW_MODE = "raw"
+
 
 class PublishRefused(Exception):
     """The build is not fit to publish; the message says why and what to do."""
@@ -88,7 +160,7 @@ class Relation:
     @property
     def qualified(self) -> str:
         """`schema.name`, quoted."""
-        return f'"{self.schema}"."{self.name}"'
+        return f"{sql_identifier(self.schema)}.{sql_identifier(self.name)}"
 
     @property
     def label(self) -> str:
@@ -120,12 +192,39 @@ class PublishResult:
 
 @dataclass(frozen=True)
 class PublishConfig:
-    """Paths a publish reads and writes."""
+    """Paths a publish reads and writes, and how it treats personal data.
+
+    `dbt_log`: dbt's log file, to notice a dbt command that wrote no run_results.json (None: not
+    checked). `personal_data`: publish raw ids, text and evidence (an auditor's own copy).
+    `pseudonym_key`: the secret of the pseudonyms; None reads (or creates once, mode 0600) the key
+    file `.pseudonym_key` beside the build database.
+    """
 
     build_db: Path
     publish_path: Path
     export_dir: Path
     run_results: Path
+    dbt_log: Path | None = None
+    personal_data: bool = False
+    pseudonym_key: str | None = None
+
+
+@dataclass(frozen=True)
+class LoggedInvocation:
+    """One dbt invocation as dbt.log records it."""
+
+    invocation_id: str
+    started: str  # time of day, as the log header gives it
+    command: str | None  # `dbt build ...`, when logged
+
+    @property
+    def writes_results(self) -> bool:
+        """Would this command have written run_results.json had it got past start-up?"""
+        words = (self.command or "").split()
+        subcommand = next((word for word in words[1:] if not word.startswith("-")), None)
+        if subcommand == "docs":
+            return "generate" in words
+        return subcommand in RESULTS_COMMANDS
 
 
 # --------------------------------------------------------------------------------------------------
@@ -241,11 +340,89 @@ def read_build_info(run_results: dict[str, Any]) -> BuildInfo:
     )
 
 
+def logged_invocations(log_file: Path) -> list[LoggedInvocation]:
+    """The dbt invocations a dbt.log records, oldest first (header line, then the arguments line)."""
+    invocations: list[LoggedInvocation] = []
+    with log_file.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            header = LOG_HEADER.match(line)
+            if header:
+                invocations.append(LoggedInvocation(header.group(2), header.group(1), None))
+                continue
+            if invocations and invocations[-1].command is None and "running dbt with arguments" in line:
+                found = LOG_COMMAND.search(line)
+                if found:
+                    command = str(ast.literal_eval(found.group(1)))
+                    invocations[-1] = LoggedInvocation(invocations[-1].invocation_id, invocations[-1].started, command)
+    return invocations
+
+
+def invocations_since(dbt_log: Path, invocation_id: str) -> list[LoggedInvocation] | None:
+    """The invocations dbt logged after `invocation_id` (rotated logs read as needed), or None when the
+    logs do not record it (another DBT_LOG_PATH, or rotated away): then nothing can be said."""
+    later: list[LoggedInvocation] = []
+    candidates = [dbt_log, *(dbt_log.with_name(f"{dbt_log.name}.{n}") for n in range(1, DBT_LOG_BACKUPS + 1))]
+    for log_file in candidates:
+        if not log_file.exists():
+            return None
+        invocations = logged_invocations(log_file)
+        ids = [invocation.invocation_id for invocation in invocations]
+        if invocation_id in ids:
+            return invocations[len(ids) - ids[::-1].index(invocation_id) :] + later
+        later = invocations + later
+    return None
+
+
+def check_no_later_invocation(dbt_log: Path | None, build_invocation_id: str, build_db: Path) -> None:
+    """Refuse when a dbt command logged after the one run_results.json describes wrote no results.
+
+    dbt writes run_results.json only once it gets past start-up: a parse or compile error (or a kill)
+    leaves the previous file, which would describe an older build than the database now holds.
+    """
+    if dbt_log is None:
+        return
+    logged = invocations_since(dbt_log, build_invocation_id) or []
+    later = [invocation for invocation in logged if invocation.writes_results]
+    if not later:
+        return
+    latest = later[-1]
+    recorded = invocation_recorded(build_db, latest.invocation_id)
+    if recorded is None:
+        what = (
+            "it stopped at start-up (a parse, compile or profile error?) or did not finish (killed or crashed "
+            "half-way?)"
+        )
+    elif recorded:
+        what = "it started writing the build database but did not finish (killed or crashed half-way?)"
+    else:
+        what = "it stopped at start-up, before running anything (a parse, compile or profile error?)"
+    raise PublishRefused(
+        f"the latest dbt command, `{latest.command}` (invocation {latest.invocation_id}, started "
+        f"{latest.started}, {dbt_log}), wrote no run_results.json: {what}. run_results.json still "
+        f"describes the earlier invocation {build_invocation_id}. See that command's output or {dbt_log}, "
+        "fix the error and run `dbt build` again, then publish"
+    )
+
+
+def invocation_recorded(build_db: Path, invocation_id: str) -> bool | None:
+    """Whether the build database's on-run-start hook recorded `invocation_id`; None when unreadable."""
+    if not build_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as connection:
+            row = connection.execute(
+                "select count(*) from build_meta.dbt_invocations where invocation_id = ?", [invocation_id]
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    return bool(row and row[0])
+
+
 def check_build_record(connection: duckdb.DuckDBPyConnection, catalog: str, build: BuildInfo) -> None:
     """The build database's latest dbt invocation must be the one run_results.json describes, finished."""
     try:
         latest = connection.execute(
-            f'select invocation_id, command, finished_at from "{catalog}".build_meta.dbt_invocations '
+            f"select invocation_id, command, finished_at from {sql_identifier(catalog)}.build_meta.dbt_invocations "
             "order by started_at desc limit 1"
         ).fetchone()
     except duckdb.CatalogException as error:
@@ -302,7 +479,7 @@ def attach_build(connection: duckdb.DuckDBPyConnection, build_db: Path) -> str:
             "another file name than CS_DUCKDB_PATH (DuckDB names a database after its file)"
         )
     try:
-        connection.execute(f"attach '{build_db}' as \"{catalog}\" (read_only)")
+        connection.execute(f"attach {sql_string(str(build_db))} as {sql_identifier(catalog)} (read_only)")
     except duckdb.IOException as error:
         raise PublishRefused(f"cannot read {build_db} (is a dbt run still writing it?): {error}") from error
     return catalog
@@ -314,17 +491,103 @@ def row_count(connection: duckdb.DuckDBPyConnection, relation: Relation) -> int:
     return int(rows[0][0])
 
 
-def copy_tables(connection: duckdb.DuckDBPyConnection, catalog: str, relations: Sequence[Relation]) -> dict[str, int]:
-    """Create each relation as a plain table of the same schema and name; return row counts."""
+def pseudonym(key: str, prefix: str, value: str) -> str:
+    """The pseudonym the publish step gives `value` (Python twin of `published_column`'s SQL): lets an
+    auditor holding the key find a known id in the published data."""
+    digest = hashlib.sha256(f"{key}|{prefix}{value}".encode()).hexdigest()
+    return prefix + digest[:PSEUDONYM_HEX_CHARS]
+
+
+def published_column(column: str, personal_data: bool) -> str | None:
+    """The select-list entry publishing `column` (None: not published). Pseudonyms read the key from
+    the named parameter `$pseudonym_key`, so it never appears in SQL text."""
+    quoted = sql_identifier(column)
+    policy = PERSONAL_COLUMNS.get(column)
+    if personal_data or policy is None:
+        return quoted
+    if policy.treatment is Treatment.DROP:
+        return None
+    if policy.treatment is Treatment.MASK:
+        return f"{mask_evidence_sql(f'cast({quoted} as varchar)')} as {quoted}"
+    prefix = sql_string(policy.prefix)
+    digest = f"sha256($pseudonym_key || '|' || {prefix} || cast({quoted} as varchar))"
+    return f"{prefix} || left({digest}, {PSEUDONYM_HEX_CHARS}) as {quoted}"  # null stays null
+
+
+def source_columns(connection: duckdb.DuckDBPyConnection, catalog: str, relation: Relation) -> list[str]:
+    """Column names of a relation of the attached build database."""
+    rows = connection.execute(
+        "select column_name from information_schema.columns where table_catalog = ? and table_schema = ? "
+        "and table_name = ? order by ordinal_position",
+        [catalog, relation.schema, relation.name],
+    ).fetchall()
+    if not rows:
+        raise PublishRefused(f"{relation.label} is missing from the build database")
+    return [row[0] for row in rows]
+
+
+def copy_tables(
+    connection: duckdb.DuckDBPyConnection,
+    catalog: str,
+    relations: Sequence[Relation],
+    pseudonym_key: str | None,
+) -> dict[str, int]:
+    """Create each relation as a plain table of the same schema and name; return row counts.
+
+    With `pseudonym_key` None, personal data is copied raw; otherwise each column named in
+    `PERSONAL_COLUMNS` gets its treatment."""
     counts: dict[str, int] = {}
     for relation in relations:
-        connection.execute(f'create schema if not exists "{relation.schema}"')
+        connection.execute(f"create schema if not exists {sql_identifier(relation.schema)}")
+        columns = source_columns(connection, catalog, relation)
+        selected = [entry for column in columns if (entry := published_column(column, pseudonym_key is None))]
+        sql = (
+            f"create table {relation.qualified} as select {', '.join(selected)} "
+            f"from {sql_identifier(catalog)}.{relation.qualified}"
+        )
         try:
-            connection.execute(f'create table {relation.qualified} as select * from "{catalog}".{relation.qualified}')
+            if "$pseudonym_key" in sql:
+                connection.execute(sql, {"pseudonym_key": pseudonym_key})
+            else:
+                connection.execute(sql)
         except duckdb.CatalogException as error:
             raise PublishRefused(f"{relation.label} is missing from the build database: {error}") from error
         counts[relation.label] = row_count(connection, relation)
     return counts
+
+
+def resolve_pseudonym_key(config: PublishConfig) -> str | None:
+    """The pseudonym secret (None when publishing raw personal data): CS_PSEUDONYM_KEY, else the key
+    file beside the build database, created once (random, mode 0600) so pseudonyms stay stable."""
+    if config.personal_data:
+        return None
+    if config.pseudonym_key is not None:
+        if len(config.pseudonym_key) < MIN_PSEUDONYM_KEY_LENGTH:
+            raise PublishRefused(
+                f"{PSEUDONYM_KEY_ENV} is shorter than {MIN_PSEUDONYM_KEY_LENGTH} characters: a short key lets "
+                "anyone recompute the pseudonyms (`python -c 'import secrets; print(secrets.token_hex(32))'`)"
+            )
+        return config.pseudonym_key
+    key_file = config.build_db.parent / PSEUDONYM_KEY_FILE
+    config.build_db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = key_file.read_text(encoding="utf-8").strip()
+        if len(key) < MIN_PSEUDONYM_KEY_LENGTH:
+            raise PublishRefused(
+                f"the pseudonym key file {key_file} holds fewer than {MIN_PSEUDONYM_KEY_LENGTH} characters"
+            ) from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def key_fingerprint(key: str | None) -> str | None:
+    """A short digest of the pseudonym key: equal fingerprints, comparable pseudonyms across publishes."""
+    return None if key is None else hashlib.sha256(f"fingerprint|{key}".encode()).hexdigest()[:8]
 
 
 def rule_versions(connection: duckdb.DuckDBPyConnection, on_day: str) -> dict[str, list[str]]:
@@ -341,14 +604,20 @@ def rule_versions(connection: duckdb.DuckDBPyConnection, on_day: str) -> dict[st
 
 
 def write_manifest_table(
-    connection: duckdb.DuckDBPyConnection, build: BuildInfo, counts: dict[str, int], published_at: str
+    connection: duckdb.DuckDBPyConnection,
+    build: BuildInfo,
+    counts: dict[str, int],
+    published_at: str,
+    privacy: dict[str, Any],
 ) -> None:
-    """main.publish_manifest: one row per published table with its row count and the build it came from."""
+    """main.publish_manifest: one row per published table with its row count, the build it came from
+    and how personal data was published (`pseudonymised` or `raw`, and the key's fingerprint)."""
     versions = rule_versions(connection, build.finished_at[:10])
     connection.execute(
         f"create table main.{MANIFEST_TABLE} (table_schema varchar, table_name varchar, row_count bigint, "
         "dbt_invocation_id varchar, dbt_version varchar, build_started_at varchar, built_at varchar, "
-        "published_at varchar, rule_versions_in_force varchar, rule_versions_applied varchar)"
+        "published_at varchar, rule_versions_in_force varchar, rule_versions_applied varchar, "
+        "personal_data varchar, pseudonym_key_fingerprint varchar)"
     )
     rows = [
         (
@@ -361,10 +630,12 @@ def write_manifest_table(
             published_at,
             ", ".join(versions["in_force"]),
             ", ".join(versions["applied"]),
+            privacy["mode"],
+            privacy["pseudonym_key_fingerprint"],
         )
         for label, count in counts.items()
     ]
-    connection.executemany(f"insert into main.{MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.executemany(f"insert into main.{MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,7 +684,7 @@ def export_table(connection: duckdb.DuckDBPyConnection, relation: Relation, vers
         options = "format parquet"
         path_text = relative.with_suffix(".parquet").as_posix()
     target.parent.mkdir(parents=True, exist_ok=True)
-    connection.execute(f"copy ({query}) to '{target}' ({options})")
+    connection.execute(f"copy ({query}) to {sql_string(str(target))} ({options})")
     rows = row_count(connection, relation)
     return {
         "path": path_text,
@@ -428,6 +699,7 @@ def write_exports(
     version_dir: Path,
     build: BuildInfo,
     published_at: str,
+    privacy: dict[str, Any],
 ) -> dict[str, Any]:
     """Export the BI-facing tables and write manifest.json into `version_dir`; return the manifest."""
     version_dir.mkdir(parents=True)
@@ -440,6 +712,7 @@ def write_exports(
         "built_at": build.finished_at,
         "published_at": published_at,
         "rule_catalog_versions": rule_versions(connection, build.finished_at[:10]),
+        "personal_data": privacy,
         "tables": tables,
     }
     (version_dir / "manifest.json").write_text(
@@ -497,7 +770,11 @@ def prune_export_versions(export_dir: Path, keep: int) -> None:
 def publish(config: PublishConfig) -> PublishResult:
     """Gate, copy, export and swap; raise PublishRefused (nothing changed for readers) when unfit."""
     started = time.monotonic()
-    build = read_build_info(load_run_results(config.run_results))
+    run_results = load_run_results(config.run_results)
+    check_no_later_invocation(config.dbt_log, str(run_results["metadata"]["invocation_id"]), config.build_db)
+    build = read_build_info(run_results)
+    pseudonym_key = resolve_pseudonym_key(config)
+    privacy = privacy_manifest(pseudonym_key)
     config.publish_path.parent.mkdir(parents=True, exist_ok=True)
     config.export_dir.parent.mkdir(parents=True, exist_ok=True)
     versions_root(config.export_dir).mkdir(exist_ok=True)
@@ -510,10 +787,10 @@ def publish(config: PublishConfig) -> PublishResult:
             with duckdb.connect(str(new_file)) as connection:
                 catalog = attach_build(connection, config.build_db)
                 check_build_record(connection, catalog, build)
-                counts = copy_tables(connection, catalog, build.relations)
-                connection.execute(f'detach "{catalog}"')
-                write_manifest_table(connection, build, counts, published_at)
-                write_exports(connection, build.relations, version_dir, build, published_at)
+                counts = copy_tables(connection, catalog, build.relations, pseudonym_key)
+                connection.execute(f"detach {sql_identifier(catalog)}")
+                write_manifest_table(connection, build, counts, published_at, privacy)
+                write_exports(connection, build.relations, version_dir, build, published_at, privacy)
                 connection.execute("checkpoint")
             swap_file(new_file, config.publish_path)
         except BaseException:
@@ -525,14 +802,39 @@ def publish(config: PublishConfig) -> PublishResult:
     return PublishResult(config.publish_path, config.export_dir, counts, time.monotonic() - started)
 
 
+def privacy_manifest(pseudonym_key: str | None) -> dict[str, Any]:
+    """How this publish treats personal data, for both manifests."""
+    return {
+        "mode": RAW_MODE if pseudonym_key is None else PSEUDONYMISED_MODE,
+        "pseudonym_key_fingerprint": key_fingerprint(pseudonym_key),
+        "columns": {
+            name: RAW_MODE if pseudonym_key is None else policy.treatment.value
+            for name, policy in PERSONAL_COLUMNS.items()
+        },
+    }
+
+
+def env_flag(name: str) -> bool:
+    """A yes/no environment variable: 1/true/yes or 0/false/no/unset."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("", "0", "false", "no"):
+        return False
+    raise SystemExit(f"{name}={os.environ[name]!r}: use 1 (publish raw personal data) or 0")
+
+
 def default_config() -> PublishConfig:
-    """Paths from the environment (README "Configuration"), relative to the working directory."""
+    """Paths and settings from the environment (README "Configuration"), relative to the working directory."""
     target_path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     return PublishConfig(
         build_db=Path(os.environ.get("CS_DUCKDB_PATH", "warehouse/cs_rules.duckdb")),
         publish_path=Path(os.environ.get("CS_PUBLISH_PATH", "warehouse/cs_rules_published.duckdb")),
         export_dir=Path(os.environ.get("CS_EXPORT_DIR", "warehouse/exports")),
         run_results=target_path / "run_results.json",
+        dbt_log=Path(os.environ.get("DBT_LOG_PATH", "logs")) / "dbt.log",
+        personal_data=env_flag(PERSONAL_DATA_ENV),
+        pseudonym_key=os.environ.get(PSEUDONYM_KEY_ENV) or None,
     )
 
 
@@ -551,8 +853,25 @@ def parse_args(argv: Sequence[str] | None) -> PublishConfig:
         default=defaults.run_results,
         help="dbt's run_results.json ($DBT_TARGET_PATH or target/)",
     )
+    parser.add_argument(
+        "--dbt-log", type=Path, default=defaults.dbt_log, help="dbt's log file ($DBT_LOG_PATH/dbt.log or logs/dbt.log)"
+    )
+    parser.add_argument(
+        "--personal-data",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.personal_data,
+        help=f"publish raw ids, message text and evidence (default: pseudonymised; {PERSONAL_DATA_ENV}=1)",
+    )
     args = parser.parse_args(argv)
-    return PublishConfig(args.db, args.publish_path, args.export_dir, args.run_results)
+    return PublishConfig(
+        args.db,
+        args.publish_path,
+        args.export_dir,
+        args.run_results,
+        dbt_log=args.dbt_log,
+        personal_data=args.personal_data,
+        pseudonym_key=defaults.pseudonym_key,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -565,8 +884,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{config.publish_path} and {config.export_dir} still hold the last published build.", file=sys.stderr)
         return 2
     total = sum(result.row_counts.values())
+    personal = "RAW personal data" if config.personal_data else "ids pseudonymised, text dropped, evidence masked"
     print(
-        f"published {len(result.row_counts)} tables ({total:,} rows) to {result.publish_path} "
+        f"published {len(result.row_counts)} tables ({total:,} rows; {personal}) to {result.publish_path} "
         f"and Parquet exports to {result.export_dir}/ in {result.seconds:.1f} s"
     )
     return 0

@@ -101,7 +101,9 @@ else:
     ui.show_table(accounts, rates=("share_within_5min",))
 st.caption(
     "Assessed messages each account (main or sub-account) answered: aggregated here from consult_reply_pairs "
-    "(is_assessed, is_replied, is_replied_within_5min, reply_account_id). Unanswered messages have no account."
+    "(is_assessed, is_replied, is_replied_within_5min, reply_account_id). Unanswered messages have no account. "
+    "Account ids are pseudonyms (a_...) unless the warehouse was published with CS_PUBLISH_PERSONAL_DATA=1: "
+    "the holder of the pseudonym key can match them to account ids (cs_tools.publish.pseudonym)."
 )
 
 st.subheader("Content-rule hits")

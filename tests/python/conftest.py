@@ -52,6 +52,7 @@ class Warehouse:
             publish_path=self.root / "bi" / "cs_rules_published.duckdb",
             export_dir=self.root / "bi" / "exports",
             run_results=self.root / "dbt_target" / "run_results.json",
+            dbt_log=self.root / "dbt_logs" / "dbt.log",
         )
 
     def generate(self, days: int) -> None:

@@ -16,6 +16,8 @@ from cs_tools.publish import (
     PublishConfig,
     PublishRefused,
     Relation,
+    check_no_later_invocation,
+    invocations_since,
     load_run_results,
     main,
     parse_relation_name,
@@ -168,3 +170,61 @@ def test_cli_refusal_exits_2_and_says_why(tmp_path: Path, capsys: pytest.Capture
     err = capsys.readouterr().err
     assert "publish refused" in err and "test.cs_rules.not_null_x.abc123: fail" in err
     assert not config.publish_path.exists() and not config.export_dir.exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# a later dbt command that wrote no run_results.json (dbt.log)
+# --------------------------------------------------------------------------------------------------
+
+
+def logged(invocation_id: str, command: str) -> str:
+    """One invocation as dbt writes it to dbt.log: a header, then the arguments line."""
+    return (
+        f"\x1b[0m\n============================== 08:30:01.123456 | {invocation_id} ==============================\n"
+        f"\x1b[0m08:30:01.123456 [info ] [MainThread]: Running with dbt=1.11.0\n"
+        f"\x1b[0m08:30:01.123457 [debug] [MainThread]: running dbt with arguments {{'printer_width': '80', "
+        f"'invocation_command': {command!r}, 'quiet': 'False'}}\n"
+    )
+
+
+BUILD_ID = "11111111-1111-1111-1111-111111111111"
+LATER_ID = "22222222-2222-2222-2222-222222222222"
+
+
+@pytest.mark.parametrize(
+    ("later_command", "refused"),
+    [
+        ("dbt build", True),
+        ("dbt run --select shop_daily_reply_rate", True),
+        ("dbt docs generate", True),
+        ("dbt build --vars \"{as_of: '2026-01-01'}\"", True),
+        ("dbt ls -s tag:clause_3_1_1", False),  # writes no run_results.json when it works either
+        ("dbt parse", False),
+        ("dbt docs serve", False),
+    ],
+)
+def test_a_later_dbt_command_without_results_refuses(tmp_path: Path, later_command: str, refused: bool) -> None:
+    log = tmp_path / "dbt.log"
+    log.write_text(logged("00000000-0000-0000-0000-000000000000", "dbt seed") + logged(BUILD_ID, "dbt build"))
+    check_no_later_invocation(log, BUILD_ID, tmp_path / "no.duckdb")  # nothing after the build
+    log.write_text(log.read_text() + logged(LATER_ID, later_command))
+    if not refused:
+        check_no_later_invocation(log, BUILD_ID, tmp_path / "no.duckdb")
+        return
+    with pytest.raises(PublishRefused, match="wrote no run_results.json") as refusal:
+        check_no_later_invocation(log, BUILD_ID, tmp_path / "no.duckdb")
+    assert f"`{later_command}` (invocation {LATER_ID}" in str(refusal.value)
+    assert f"earlier invocation {BUILD_ID}" in str(refusal.value)
+
+
+def test_the_build_is_found_in_rotated_logs_and_an_unknown_one_is_not_judged(tmp_path: Path) -> None:
+    (tmp_path / "dbt.log.1").write_text(logged(BUILD_ID, "dbt build"))
+    (tmp_path / "dbt.log").write_text(logged(LATER_ID, "dbt build"))
+    assert [i.invocation_id for i in invocations_since(tmp_path / "dbt.log", BUILD_ID) or []] == [LATER_ID]
+    with pytest.raises(PublishRefused, match="wrote no run_results.json"):
+        check_no_later_invocation(tmp_path / "dbt.log", BUILD_ID, tmp_path / "no.duckdb")
+    # run_results from an invocation these logs never saw (another DBT_LOG_PATH): no judgement
+    assert invocations_since(tmp_path / "dbt.log", "33333333-3333-3333-3333-333333333333") is None
+    check_no_later_invocation(tmp_path / "dbt.log", "33333333-3333-3333-3333-333333333333", tmp_path / "no.duckdb")
+    check_no_later_invocation(tmp_path / "missing.log", BUILD_ID, tmp_path / "no.duckdb")
+    check_no_later_invocation(None, BUILD_ID, tmp_path / "no.duckdb")
