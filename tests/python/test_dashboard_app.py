@@ -337,13 +337,13 @@ def test_data_health_lists_quarantined_files_when_published(
     path = derive(
         demo,
         tmp_path / "bi" / "quarantine.duckdb",
-        "create table audit.rejected_files (file_path varchar, reason varchar)",
-        "insert into audit.rejected_files values ('messages/2026-01-30.parquet', 'missing column sent_at_ms')",
+        "insert into audit.rejected_files (entity, file_name, reject_reason) "
+        "values ('messages', 'messages/2026-01-30.parquet', 'missing required column \"sent_at_ms\"')",
     )
     publish_env.setenv("CS_PUBLISH_PATH", str(path))
     test = page(app(path), "views/data_health.py")
     quarantined = test.dataframe[0].value
-    assert list(quarantined["file_path"]) == ["messages/2026-01-30.parquet"]
+    assert list(quarantined["file_name"]) == ["messages/2026-01-30.parquet"]
     assert all(unescape(t) != "audit.rejected_files" for t in test.table[1].value["table"])
 
 
