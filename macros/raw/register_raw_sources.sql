@@ -9,6 +9,11 @@
     - Files whose column types differ are unified by name (union_by_name); staging try-casts.
 -#}
 {% macro register_raw_sources() %}
+    {{ return(adapter.dispatch('register_raw_sources', 'cs_rules')()) }}
+{% endmacro %}
+
+{#- DuckDB; Spark's is spark__register_raw_sources (macros/raw/spark_raw_sources.sql) -#}
+{% macro duckdb__register_raw_sources() %}
     {% if not execute %}
         {{ return('') }}
     {% endif %}
