@@ -94,7 +94,7 @@
     {%- set checks = [] -%}
     {%- for target_column, column_guards in guards.items() if column_guards | length > 0 -%}
         {%- do checks.append(cr_regexp_matches(
-            target_column, sql_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
+            target_column, cr_regex_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
         )) -%}
     {%- endfor -%}
     {{ return(checks | join('\n        or ') if checks | length > 0 else 'false') }}
