@@ -78,7 +78,7 @@ test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data
 	$(BIN)/pytest -m "not spark"
 
 test-spark: venv-spark  ## Spark parity: every mart and audit table built on Spark equals the DuckDB build
-	$(BIN)/pytest -m spark
+	$(BIN)/pytest -m spark --basetemp=warehouse/test-spark -p no:cacheprovider
 
 test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them
 	@rm -rf warehouse/test && mkdir -p warehouse/test

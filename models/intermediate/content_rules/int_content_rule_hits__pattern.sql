@@ -85,10 +85,10 @@ classified_matches as (
                 then {{ cr_regexp_extract(
                     cr_regexp_replace_all(
                         'all_matches.captured_text',
-                        "'\\s*(?:\\.|点|dot|\\(dot\\)|\\[dot\\])\\s*'",
+                        cr_regex_literal('\\s*(?:\\.|点|dot|\\(dot\\)|\\[dot\\])\\s*'),
                         "'.'"
                     ),
-                    "'(?:^|@|\\(at\\)|\\[at\\]|\\sat\\s|艾特)\\s*([^@\\s]*)$'",
+                    cr_regex_literal('(?:^|@|\\(at\\)|\\[at\\]|\\sat\\s|艾特)\\s*([^@\\s]*)$'),
                     '1'
                 ) }}
         end as captured_host,
