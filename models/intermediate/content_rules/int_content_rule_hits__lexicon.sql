@@ -201,8 +201,10 @@ checked_occurrences as (
                 and case negation_cues.term_kind
                     when 'negation_before' then contains(occurrence_context.clause_before, negation_cues.cue)
                     when 'negation_after' then contains(occurrence_context.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before' then {{ text_ends_with('occurrence_context.clause_before', 'negation_cues.cue') }}
-                    when 'negation_adjacent_after' then {{ text_starts_with('occurrence_context.clause_after', 'negation_cues.cue') }}
+                    when 'negation_adjacent_before'
+                        then {{ text_ends_with('occurrence_context.clause_before', 'negation_cues.cue') }}
+                    when 'negation_adjacent_after'
+                        then {{ text_starts_with('occurrence_context.clause_after', 'negation_cues.cue') }}
                     else false
                 end
         ) as is_negated

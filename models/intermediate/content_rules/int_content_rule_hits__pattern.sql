@@ -124,7 +124,9 @@ checked_matches as (
                     from allowlisted_domains
                     where
                         classified_matches.captured_host = allowlisted_domains.allowed_domain
-                        or {{ text_ends_with('classified_matches.captured_host', "'.' || allowlisted_domains.allowed_domain") }}
+                        or {{ text_ends_with(
+                            'classified_matches.captured_host', "'.' || allowlisted_domains.allowed_domain"
+                        ) }}
                 )
             else true
         end as has_passed_post_check,
@@ -136,8 +138,10 @@ checked_matches as (
                 and case negation_cues.term_kind
                     when 'negation_before' then contains(classified_matches.clause_before, negation_cues.cue)
                     when 'negation_after' then contains(classified_matches.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before' then {{ text_ends_with('classified_matches.clause_before', 'negation_cues.cue') }}
-                    when 'negation_adjacent_after' then {{ text_starts_with('classified_matches.clause_after', 'negation_cues.cue') }}
+                    when 'negation_adjacent_before'
+                        then {{ text_ends_with('classified_matches.clause_before', 'negation_cues.cue') }}
+                    when 'negation_adjacent_after'
+                        then {{ text_starts_with('classified_matches.clause_after', 'negation_cues.cue') }}
                     else false
                 end
         ) as is_negated

@@ -11,6 +11,8 @@
 -- Incremental: replaces the window's days. A thread's turn still open at the window's start enters as
 -- one context row from int_thread_state__window_start; no message before the window can be answered
 -- by a message in it (the window opens at least reply_horizon_hours before any new message).
+{# what a thread message is for turn-taking: a consultation, a reply, or neither (null) #}
+{% set thread_kind = "case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end" %}
 {{ config(
     materialized='incremental',
     partition_column='activity_date',
@@ -133,10 +135,7 @@ paired as (
         {{ ignore_nulls('first_value', 'case when is_reply_message then conversation_id end') }}
             over later as reply_conversation_id,
         -- what came before in the thread, counting only consultations and replies
-        {{ ignore_nulls(
-            'last_value',
-            "case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end"
-        ) }} over earlier as previous_kind
+        {{ ignore_nulls('last_value', thread_kind) }} over earlier as previous_kind
     from thread_messages
     window
         later as (
