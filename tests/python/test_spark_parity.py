@@ -184,3 +184,25 @@ def test_spark_incremental_day_equals_full_build(
             shutil.move(held_back / entity / last_day, raw_dir / entity / last_day)
     spark_build(raw_dir, workspace, ["build"])  # a full `dbt build`: publish refuses a partial one
     assert_same_published(spark_publish(raw_dir, workspace), duckdb_published)
+
+
+def test_spark_missing_required_column_fails_fast_naming_file_and_column(tmp_path: Path) -> None:
+    """On Spark too, a file that lacks a required column stops the run (in the on-run-start hook) naming
+    the file and the column, and only that file."""
+    raw_dir = tmp_path / "raw"
+    good = [message("good", shop="S1", user="U1", role="user", content="hi", at=datetime(2026, 3, 10, 10))]
+    broken_schema = MESSAGE_SCHEMA.remove(MESSAGE_SCHEMA.get_field_index("sent_at_ms"))
+    broken = pa.Table.from_pylist([{k: v for k, v in good[0].items() if k != "sent_at_ms"}], schema=broken_schema)
+    (raw_dir / "messages").mkdir(parents=True)
+    (raw_dir / "ratings").mkdir()
+    pq.write_table(broken, raw_dir / "messages" / "broken-day.parquet")
+    pq.write_table(pa.Table.from_pylist(good, schema=MESSAGE_SCHEMA), raw_dir / "messages" / "good-day.parquet")
+    env = {**SPARK_ENV, "CS_SPARK_WAREHOUSE": str(tmp_path / "spark")}
+    result = run_dbt(
+        ["seed", "--select", "value_mappings"], raw_dir=raw_dir, db_path=tmp_path / "stage.duckdb",
+        extra_env=env, check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "broken-day.parquet" in output and '"sent_at_ms"' in output
+    assert "good-day.parquet" not in output.split("does not match the data contract")[-1]
