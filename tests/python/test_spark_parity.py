@@ -140,30 +140,37 @@ def published_tables(db: Path) -> dict[str, list[str]]:
     return tables
 
 
-def table_rows(db: Path, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
-    """Rows in a canonical order, doubles rounded to 9 decimals (summation order differs by engine)."""
-    select_list = ", ".join(
-        f'round("{name}", 9)' if data_type == "DOUBLE" else f'"{name}"'
-        for name, data_type in (column.split(" ", 1) for column in columns)
-    )
+def table_rows(db: Path, table: str, columns: list[str], raw_dir: Path | None = None) -> list[tuple[Any, ...]]:
+    """Rows in a canonical order, doubles rounded to 9 decimals (summation order differs by engine), and
+    source file paths under `raw_dir` written as `<raw>/...` (builds of one export from two folders)."""
+
+    def expression(name: str, data_type: str) -> str:
+        if data_type == "DOUBLE":
+            return f'round("{name}", 9)'
+        if data_type == "VARCHAR" and raw_dir is not None:
+            return f"replace(\"{name}\", '{raw_dir}/', '<raw>/')"
+        return f'"{name}"'
+
+    select_list = ", ".join(expression(*column.split(" ", 1)) for column in columns)
     with duckdb.connect(str(db), read_only=True) as connection:
         return connection.execute(f"select {select_list} from {table} order by all").fetchall()
 
 
-def assert_same_published(actual: Path, expected: Path) -> None:
+def assert_same_published(actual: Path, expected: Path, actual_raw: Path, expected_raw: Path) -> None:
     expected_tables, actual_tables = published_tables(expected), published_tables(actual)
     assert sorted(actual_tables) == sorted(expected_tables)
     for table, columns in expected_tables.items():
         assert sorted(actual_tables[table]) == sorted(columns), f"{table}: columns or types differ"
-        actual_rows, expected_rows = table_rows(actual, table, columns), table_rows(expected, table, columns)
+        actual_rows = table_rows(actual, table, columns, actual_raw)
+        expected_rows = table_rows(expected, table, columns, expected_raw)
         assert len(actual_rows) == len(expected_rows), f"{table}: {len(actual_rows)} vs {len(expected_rows)} rows"
         assert actual_rows == expected_rows, f"{table}: rows differ"
 
 
-def test_spark_build_equals_duckdb_build(spark_published: Path, duckdb_published: Path) -> None:
+def test_spark_build_equals_duckdb_build(export: Path, spark_published: Path, duckdb_published: Path) -> None:
     tables = published_tables(duckdb_published)
     assert "main.content_rule_hits" in tables and "audit.rejected_messages" in tables
-    assert_same_published(spark_published, duckdb_published)
+    assert_same_published(spark_published, duckdb_published, export, export)
 
 
 def test_spark_incremental_day_equals_full_build(
@@ -183,7 +190,7 @@ def test_spark_incremental_day_equals_full_build(
         if (held_back / entity / last_day).exists():
             shutil.move(held_back / entity / last_day, raw_dir / entity / last_day)
     spark_build(raw_dir, workspace, ["build"])  # a full `dbt build`: publish refuses a partial one
-    assert_same_published(spark_publish(raw_dir, workspace), duckdb_published)
+    assert_same_published(spark_publish(raw_dir, workspace), duckdb_published, raw_dir, export)
 
 
 def test_spark_missing_required_column_fails_fast_naming_file_and_column(tmp_path: Path) -> None:
