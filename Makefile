@@ -62,7 +62,6 @@ build-spark: demo-data venv-spark  ## the same build on Apache Spark (local sess
 	CS_DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/dbt build
 	DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/python -m cs_tools.spark_stage --db $(SPARK_STAGE_PATH)
 	$(BIN)/python -m cs_tools.publish --db $(SPARK_STAGE_PATH) --run-results $(SPARK_TARGET_PATH)/run_results.json
-	$(BIN)/python -m cs_tools.summary --db "$(CS_PUBLISH_PATH)"
 
 dashboard: $(STAMP)  ## serve the operations dashboard over $CS_PUBLISH_PATH on 127.0.0.1:$CS_DASHBOARD_PORT (8501)
 	$(BIN)/python -m dashboard --port "$(CS_DASHBOARD_PORT)"
