@@ -14,7 +14,8 @@ export CS_EXPORT_DIR ?= warehouse/exports
 export CS_DASHBOARD_PORT ?= 8501
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench
+.PHONY: help venv venv-spark demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench \
+	build-spark test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +27,19 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with the pinned requirements (quick when nothing changed)
+
+# Spark (README "Spark"): dbt-spark + pyspark on top of the same environment, and Java 17.
+SPARK_STAMP := $(VENV)/.requirements-spark-installed
+export CS_SPARK_WAREHOUSE ?= warehouse/spark
+SPARK_TARGET_PATH ?= target/spark
+SPARK_STAGE_PATH ?= warehouse/spark_build.duckdb
+
+$(SPARK_STAMP): requirements-spark.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-spark.txt -c requirements.txt
+	touch $(SPARK_STAMP)
+
+venv-spark: $(SPARK_STAMP)  ## add dbt-spark + pyspark (requirements-spark.txt) to .venv; needs Java 17
+	@command -v java >/dev/null || { echo "Spark needs Java 17: apt-get install openjdk-17-jre-headless (README \"Spark\")" >&2; exit 1; }
 
 demo-data: $(STAMP)  ## generate the demo export into $CS_RAW_DIR if it is missing
 	@if [ -d "$(CS_RAW_DIR)/messages" ]; then echo "demo data: keeping $(CS_RAW_DIR)"; \
@@ -44,6 +58,12 @@ summary: $(STAMP)  ## print the assessment summary of the built database
 
 build: demo-data dbt-build publish summary  ## environment + demo data + dbt build + publish + summary
 
+build-spark: demo-data venv-spark  ## the same build on Apache Spark (local session), published to the same files
+	@mkdir -p "$(CS_SPARK_WAREHOUSE)"
+	CS_DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/dbt build
+	DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/python -m cs_tools.spark_stage --db $(SPARK_STAGE_PATH)
+	$(BIN)/python -m cs_tools.publish --db $(SPARK_STAGE_PATH) --run-results $(SPARK_TARGET_PATH)/run_results.json
+
 dashboard: $(STAMP)  ## serve the operations dashboard over $CS_PUBLISH_PATH on 127.0.0.1:$CS_DASHBOARD_PORT (8501)
 	$(BIN)/python -m dashboard --port "$(CS_DASHBOARD_PORT)"
 
@@ -52,10 +72,13 @@ docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposur
 	$(BIN)/dbt docs generate
 	@echo "docs site: $(CURDIR)/target/index.html (serve it with: $(BIN)/dbt docs serve)"
 
-test: test-python test-dbt lint  ## everything that checks the project
+test: test-python test-dbt lint test-spark  ## everything that checks the project (test-spark: Java 17, about 17 min)
 
 test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations, dashboard (AppTest, Chromium)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not spark"
+
+test-spark: venv-spark  ## Spark parity: every mart and audit table built on Spark equals the DuckDB build
+	$(BIN)/pytest -m spark --basetemp=warehouse/test-spark -p no:cacheprovider
 
 test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated data, then publish them
 	@rm -rf warehouse/test && mkdir -p warehouse/test
@@ -92,5 +115,5 @@ bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _TH
 		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)
 
 clean:  ## remove build products (not .venv, not data)
-	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/duckdb_tmp warehouse/test
+	rm -rf target logs warehouse/spark warehouse/spark_build.duckdb warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/duckdb_tmp warehouse/test
 	rm -rf "$(CS_EXPORT_DIR)" "$$(dirname "$(CS_EXPORT_DIR)")/.$$(basename "$(CS_EXPORT_DIR)").versions"

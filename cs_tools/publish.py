@@ -266,8 +266,11 @@ def check_invocation_kind(args: dict[str, Any]) -> None:
 
 
 def parse_relation_name(relation_name: str) -> Relation:
-    """`"db"."schema"."name"` (as dbt-duckdb writes it in run_results) as a Relation."""
+    """`"db"."schema"."name"` (as dbt-duckdb writes it in run_results) or `schema.name` (dbt-spark) as a
+    Relation."""
     parts = [part.replace('""', '"') for part in re.findall(r'"((?:[^"]|"")*)"', relation_name)]
+    if not parts:
+        parts = [part.strip("`") for part in relation_name.split(".")]
     if len(parts) < 2:
         raise ValueError(f"unexpected relation name {relation_name!r}")
     return Relation(schema=parts[-2], name=parts[-1])

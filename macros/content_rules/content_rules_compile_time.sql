@@ -45,7 +45,7 @@
     {%- endfor -%}
     {%- set checks = [] -%}
     {%- for chunk in alternatives | batch(chunk_size) -%}
-        {%- do checks.append(cr_regexp_matches(text_column, sql_literal(chunk | join('|')))) -%}
+        {%- do checks.append(cr_regexp_matches(text_column, cr_regex_literal(chunk | join('|')))) -%}
     {%- endfor -%}
     {{ return('(' ~ checks | join('\n        or ') ~ ')') }}
 {%- endmacro %}
@@ -94,7 +94,7 @@
     {%- set checks = [] -%}
     {%- for target_column, column_guards in guards.items() if column_guards | length > 0 -%}
         {%- do checks.append(cr_regexp_matches(
-            target_column, sql_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
+            target_column, cr_regex_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
         )) -%}
     {%- endfor -%}
     {{ return(checks | join('\n        or ') if checks | length > 0 else 'false') }}
@@ -124,25 +124,25 @@
             pattern_id,
             target_text,
             captured_text,
-            strpos(target_text, captured_text) as char_position
+            instr(target_text, captured_text) as char_position
         from (
             select
                 message_id,
                 {{ sql_literal(pattern.pattern_id) }} as pattern_id,
                 {{ pattern.target_column }} as target_text,
                 {{ cr_explode(cr_regexp_extract_all(
-                    pattern.target_column, sql_literal(pattern.pattern), pattern.capture_group
+                    pattern.target_column, cr_regex_literal(pattern.pattern), pattern.capture_group
                 )) }} as captured_text
             from {{ relation }}
-            where {{ cr_regexp_matches(pattern.target_column, sql_literal(pattern.guard_regex)) }}
+            where {{ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.guard_regex)) }}
             {%- if pattern.context_regex %}
-                and {{ cr_regexp_matches(pattern.target_column, sql_literal(pattern.context_regex)) }}
+                and {{ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.context_regex)) }}
             {%- endif %}
         ) as extracted
         where captured_text <> ''
     ) as positioned
     {%- if pattern.exclude_regex %}
-    where not {{ cr_regexp_matches(prefix_text, sql_literal(pattern.exclude_regex)) }}
+    where not {{ cr_regexp_matches(prefix_text, cr_regex_literal(pattern.exclude_regex)) }}
     {%- endif %}
         {%- endset -%}
         {%- do branches.append(branch) -%}
@@ -151,9 +151,9 @@
         {%- set empty -%}
     select
         message_id,
-        cast(null as varchar) as pattern_id,
-        cast(null as varchar) as target_text,
-        cast(null as varchar) as captured_text,
+        cast(null as string) as pattern_id,
+        cast(null as string) as target_text,
+        cast(null as string) as captured_text,
         cast(null as bigint) as char_position
     from {{ relation }}
     where false

@@ -47,21 +47,24 @@
     {{ return(adapter.dispatch('cr_normalise_text', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro duckdb__cr_normalise_text(column) -%}
+{#- engine-neutral: literals through sql_literal / cr_regex_literal, regexes through the dispatched cr_regexp_* -#}
+{% macro default__cr_normalise_text(column) -%}
     {#- column is referenced twice: pass a column, not an expression -#}
     {%- set variants = cr_char_variant_strings() -%}
     {%- set tens = cr_fold_tens() -%}
     {%- set rare_from = cr_fold_rare_from() ~ tens['from'] ~ variants[0] -%}
-    {%- set rare_to = cr_fold_rare_to() ~ tens['to'] ~ variants[1] -%}
+    {#- cr_fold_rare_to() is written as the inside of a DuckDB literal ('' for a quote) -#}
+    {%- set rare_to = (cr_fold_rare_to() | replace("''", "'")) ~ tens['to'] ~ variants[1] -%}
     {%- set tens_spelled = cr_regexp_replace_all(
-        "replace(" ~ column ~ ", '" ~ tens['twenty'] ~ "', '20')", "'([" ~ tens['tens_class'] ~ "])'", "'1\\1'"
+        "replace(" ~ column ~ ", " ~ sql_literal(tens['twenty']) ~ ", '20')",
+        cr_regex_literal('([' ~ tens['tens_class'] ~ '])'), "'1\\1'"
     ) -%}
     {%- set folded = namespace(
-        sql="case when " ~ cr_regexp_matches(column, "'[" ~ rare_from ~ tens['twenty'] ~ "]'")
-            ~ " then translate(" ~ tens_spelled ~ ", '" ~ rare_from ~ "', '" ~ rare_to ~ "') else " ~ column ~ " end"
+        sql="case when " ~ cr_regexp_matches(column, cr_regex_literal('[' ~ rare_from ~ tens['twenty'] ~ ']'))
+            ~ " then translate(" ~ tens_spelled ~ ", " ~ sql_literal(rare_from) ~ ", " ~ sql_literal(rare_to) ~ ") else " ~ column ~ " end"
     ) -%}
     {%- for pair in cr_fold_common_pairs() -%}
-        {%- set folded.sql = "replace(" ~ folded.sql ~ ", '" ~ pair[0] ~ "', '" ~ pair[1] ~ "')" -%}
+        {%- set folded.sql = "replace(" ~ folded.sql ~ ", " ~ sql_literal(pair[0]) ~ ", " ~ sql_literal(pair[1]) ~ ")" -%}
     {%- endfor -%}
     lower({{ folded.sql }})
 {%- endmacro %}
@@ -76,8 +79,8 @@
     {{ return(adapter.dispatch('cr_compact_text', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro duckdb__cr_compact_text(column) -%}
-    {{ cr_regexp_replace_all(column, "'" ~ cr_separator_class() | replace("'", "''") ~ "'", "''") }}
+{% macro default__cr_compact_text(column) -%}
+    {{ cr_regexp_replace_all(column, cr_regex_literal(cr_separator_class()), "''") }}
 {%- endmacro %}
 
 
@@ -86,11 +89,11 @@
     {{ return(adapter.dispatch('cr_numerals_to_digits', 'cs_rules')(column)) }}
 {%- endmacro %}
 
-{% macro duckdb__cr_numerals_to_digits(column) -%}
+{% macro default__cr_numerals_to_digits(column) -%}
     {%- set numerals = '零〇一二三四五六七八九两幺壹贰叁肆伍陆柒捌玖' -%}
     {%- set digits = '0012345678921123456789' -%}
     case
-        when {{ cr_regexp_matches(column, "'[" ~ numerals ~ "]'") }}
+        when {{ cr_regexp_matches(column, cr_regex_literal('[' ~ numerals ~ ']')) }}
             then translate({{ column }}, '{{ numerals }}', '{{ digits }}')
         else {{ column }}
     end

@@ -72,7 +72,7 @@
 {%- endmacro %}
 
 {% macro duckdb__cr_hash_key(columns) -%}
-    md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as varchar), ''){% if not loop.last %}, {% endif %}{% endfor %}))
+    md5(concat_ws('|', {% for column in columns %}coalesce(cast({{ column }} as string), ''){% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
 

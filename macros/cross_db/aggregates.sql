@@ -20,7 +20,16 @@
 
 {#- a Python string as an SQL string literal -#}
 {% macro sql_literal(value) -%}
+    {{ return(adapter.dispatch('sql_literal', 'cs_rules')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_literal(value) -%}
     {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{#- Spark unescapes backslashes in string literals and reads '' as two adjacent literals -#}
+{% macro spark__sql_literal(value) -%}
+    {{ return("'" ~ (value | string | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'") }}
 {%- endmacro %}
 
 {#- a list var rendered as an SQL list of string literals; `('')`-safe when empty -#}
@@ -70,4 +79,44 @@
 
 {% macro duckdb__arg_min(expression, order_keys) -%}
     arg_min_null({{ expression }}, row({{ order_keys | join(', ') }}))
+{%- endmacro %}
+
+
+{#- a window function that skips nulls: fn(expression) ignore nulls (DuckDB writes it inside the parentheses) -#}
+{% macro ignore_nulls(fn, expression) -%}
+    {{ return(adapter.dispatch('ignore_nulls', 'cs_rules')(fn, expression)) }}
+{%- endmacro %}
+
+{% macro default__ignore_nulls(fn, expression) -%}
+    {{ fn }}({{ expression }}) ignore nulls
+{%- endmacro %}
+
+{% macro duckdb__ignore_nulls(fn, expression) -%}
+    {{ fn }}({{ expression }} ignore nulls)
+{%- endmacro %}
+
+
+{#- prefix / suffix tests (DuckDB starts_with / ends_with; portable form elsewhere) -#}
+{% macro text_starts_with(text, prefix) -%}
+    {{ return(adapter.dispatch('text_starts_with', 'cs_rules')(text, prefix)) }}
+{%- endmacro %}
+
+{% macro default__text_starts_with(text, prefix) -%}
+    startswith({{ text }}, {{ prefix }})
+{%- endmacro %}
+
+{% macro duckdb__text_starts_with(text, prefix) -%}
+    starts_with({{ text }}, {{ prefix }})
+{%- endmacro %}
+
+{% macro text_ends_with(text, suffix) -%}
+    {{ return(adapter.dispatch('text_ends_with', 'cs_rules')(text, suffix)) }}
+{%- endmacro %}
+
+{% macro default__text_ends_with(text, suffix) -%}
+    endswith({{ text }}, {{ suffix }})
+{%- endmacro %}
+
+{% macro duckdb__text_ends_with(text, suffix) -%}
+    ends_with({{ text }}, {{ suffix }})
 {%- endmacro %}

@@ -2,12 +2,12 @@
 
 {#- an identifier: trimmed, empty string as null -#}
 {% macro clean_id(column) -%}
-    nullif(trim(cast({{ column }} as varchar)), '')
+    nullif(trim(cast({{ column }} as string)), '')
 {%- endmacro %}
 
 {#- the key a label is looked up by in the value_mappings seed -#}
 {% macro label_key(column) -%}
-    lower(trim(cast({{ column }} as varchar)))
+    lower(trim(cast({{ column }} as string)))
 {%- endmacro %}
 
 {#- a fingerprint of a row's values, to tell an exact re-delivery from a conflicting row -#}

@@ -6,9 +6,9 @@
     with
     counts as (
         select
-            (select count(*) from {{ model }}) as raw_row_count,
+            (select count(*) from {{ model }}) as raw_row_count
             {% for part in parts %}
-                (select count(*) from {{ part }}) as part_{{ loop.index }}_row_count,
+                , (select count(*) from {{ part }}) as part_{{ loop.index }}_row_count
             {% endfor %}
     )
 

@@ -19,7 +19,7 @@
 {% macro prepare_incremental_window() %}
     {% set staged = adapter.get_relation(database=target.database, schema='staging', identifier='stg_cs_raw__messages') %}
     {% set fingerprint = incremental_settings_fingerprint() %}
-    {% do run_query('create table if not exists audit.incremental_settings (fingerprint varchar, recorded_at timestamp)') %}
+    {% do run_query('create table if not exists audit.incremental_settings (fingerprint string, recorded_at timestamp)') %}
     {% set previous_fingerprints = run_query('select fingerprint from audit.incremental_settings').columns[0].values() %}
     {% set settings_changed = staged is not none and not flags.FULL_REFRESH and fingerprint not in previous_fingerprints %}
     {% if settings_changed %}
@@ -46,7 +46,6 @@
         ) }}
     {% endif %}
     {% set window_sql %}
-        create or replace table raw.incremental_window as
         with
 
         changes as (
@@ -134,7 +133,7 @@
             {{ sql_literal(fingerprint) }} as settings_fingerprint
         from dated
     {% endset %}
-    {% do run_query(window_sql) %}
+    {% do create_or_replace_table('raw.incremental_window', window_sql) %}
 {% endmacro %}
 
 

@@ -33,7 +33,7 @@
         {% do run_query('drop table if exists audit.raw_file_loads') %}
     {% endif %}
     {% do run_query(
-        'create table if not exists audit.raw_file_loads (entity varchar, file_name varchar, file_size bigint, '
+        'create table if not exists audit.raw_file_loads (entity string, file_name string, file_size bigint, '
         ~ 'file_modified_at_ms bigint, first_event_at_ms bigint, loaded_at timestamp)'
     ) %}
     {{ assert_columns(
@@ -59,10 +59,9 @@
             where file_name not in ({{ quarantined | join(', ') }})
         {% endif %}
     {% endset %}
-    {% do run_query('create or replace table raw.message_files as ' ~ files_on_disk) %}
+    {% do create_or_replace_table('raw.message_files', files_on_disk) %}
 
     {% set pending_sql %}
-        create or replace table raw.pending_files as
         with
 
         new_files as (
@@ -102,10 +101,9 @@
         left join first_events
             on new_files.file_name = first_events.file_name
     {% endset %}
-    {% do run_query(pending_sql) %}
+    {% do create_or_replace_table('raw.pending_files', pending_sql) %}
 
     {% set withdrawn_sql %}
-        create or replace table raw.withdrawn_files as
         select
             loads.file_name,
             loads.first_event_at_ms
@@ -116,7 +114,7 @@
             and loads.file_modified_at_ms = files.file_modified_at_ms
         where loads.entity = 'messages' and files.file_name is null
     {% endset %}
-    {% do run_query(withdrawn_sql) %}
+    {% do create_or_replace_table('raw.withdrawn_files', withdrawn_sql) %}
 {% endmacro %}
 
 
@@ -138,8 +136,9 @@
         {% endif %}
     {% endfor %}
     {% if required | length > 0 and succeeded | length == required | length %}
-        {% do run_query(
-            "delete from audit.raw_file_loads where entity = 'messages' and ("
+        {% do delete_rows(
+            'audit.raw_file_loads',
+            "entity = 'messages' and ("
             ~ "file_name in (select file_name from raw.pending_files) "
             ~ "or file_name in (select file_name from raw.withdrawn_files))"
         ) %}
@@ -149,7 +148,7 @@
             ~ "first_event_at_ms, cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp) "
             ~ 'from raw.pending_files'
         ) %}
-        {% do run_query('delete from audit.incremental_settings') %}
+        {% do delete_rows('audit.incremental_settings', 'true') %}
         {% do run_query(
             'insert into audit.incremental_settings (fingerprint, recorded_at) '
             ~ "select settings_fingerprint, cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S')

@@ -18,7 +18,7 @@
     {% do run_query('create schema if not exists build_meta') %}
     {% do run_query(
         'create table if not exists build_meta.dbt_invocations ('
-        ~ 'invocation_id varchar, command varchar, started_at timestamp, finished_at timestamp)'
+        ~ 'invocation_id string, command string, started_at timestamp, finished_at timestamp)'
     ) %}
     {% do run_query(
         "insert into build_meta.dbt_invocations (invocation_id, command, started_at, finished_at) values ('"
@@ -34,10 +34,13 @@
         {{ return('') }}
     {% endif %}
     {% set finished_at = modules.datetime.datetime.now(modules.pytz.utc) %}
+    {#- delete + insert rather than update: Spark's Parquet tables have no UPDATE -#}
+    {% do delete_rows('build_meta.dbt_invocations', "invocation_id = '" ~ invocation_id ~ "'") %}
     {% do run_query(
-        "update build_meta.dbt_invocations set finished_at = cast('"
-        ~ finished_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp) where invocation_id = '"
-        ~ invocation_id ~ "'"
+        "insert into build_meta.dbt_invocations (invocation_id, command, started_at, finished_at) values ('"
+        ~ invocation_id ~ "', '" ~ flags.WHICH ~ "', cast('"
+        ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp), cast('"
+        ~ finished_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp))"
     ) %}
     {{ return('') }}
 {% endmacro %}

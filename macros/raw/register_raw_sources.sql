@@ -17,6 +17,11 @@
     - A folder with no usable file gives an empty view of the contract's columns.
 -#}
 {% macro register_raw_sources() %}
+    {{ return(adapter.dispatch('register_raw_sources', 'cs_rules')()) }}
+{% endmacro %}
+
+{#- DuckDB; Spark's is spark__register_raw_sources (macros/raw/spark_raw_sources.sql) -#}
+{% macro duckdb__register_raw_sources() %}
     {% if not execute %}
         {{ return('') }}
     {% endif %}
@@ -71,13 +76,20 @@
     {% endfor %}
     {% do record_file_problems(all_problems) %}
     {#- the export's own horizon: an event after it is rejected, not taken as the new watermark -#}
-    {% do run_query(
-        'create or replace table raw.export_horizon as select cast('
-        ~ (newest_file_ms[0] + (var('future_event_tolerance_hours') | int) * 3600000) ~ ' as bigint) as horizon_at_ms'
-    ) %}
+    {% do record_export_horizon(newest_file_ms[0]) %}
     {% do track_raw_message_files(raw_dir() ~ '/messages/*.parquet', all_problems) %}
     {% do prepare_incremental_window() %}
     {{ return('') }}
+{% endmacro %}
+
+
+{#- raw.export_horizon: the newest raw file's modification time plus var future_event_tolerance_hours -#}
+{% macro record_export_horizon(newest_file_ms) %}
+    {% do create_or_replace_table(
+        'raw.export_horizon',
+        'select cast(' ~ (newest_file_ms | int + (var('future_event_tolerance_hours') | int) * 3600000)
+        ~ ' as bigint) as horizon_at_ms'
+    ) %}
 {% endmacro %}
 
 
@@ -104,11 +116,11 @@
     {% endfor %}
     {% if rows | length == 0 %}
         {% do rows.append(
-            'select cast(null as varchar) as entity, cast(null as varchar) as file_name, cast(null as bigint) as file_size, '
-            ~ 'cast(null as bigint) as file_modified_at_ms, cast(null as varchar) as reject_reason where 1 = 0'
+            'select cast(null as string) as entity, cast(null as string) as file_name, cast(null as bigint) as file_size, '
+            ~ 'cast(null as bigint) as file_modified_at_ms, cast(null as string) as reject_reason where 1 = 0'
         ) %}
     {% endif %}
-    {% do run_query('create or replace table raw.file_problems as ' ~ rows | join(' union all ')) %}
+    {% do create_or_replace_table('raw.file_problems', rows | join(' union all ')) %}
     {% if problems | length > 0 %}
         {% do log('cs_rules: ' ~ problems | length ~ ' raw file(s) quarantined this run: see audit.rejected_files', info=true) %}
     {% endif %}

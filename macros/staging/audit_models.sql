@@ -90,7 +90,7 @@
     earlier_rows as (
         select
             {% for column in raw_columns %}
-                cast(null as varchar) as raw_{{ column }},
+                cast(null as string) as raw_{{ column }},
             {% endfor %}
             {{ id_column }},
             {{ event_ms_column }},

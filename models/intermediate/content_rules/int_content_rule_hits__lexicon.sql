@@ -201,8 +201,10 @@ checked_occurrences as (
                 and case negation_cues.term_kind
                     when 'negation_before' then contains(occurrence_context.clause_before, negation_cues.cue)
                     when 'negation_after' then contains(occurrence_context.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before' then ends_with(occurrence_context.clause_before, negation_cues.cue)
-                    when 'negation_adjacent_after' then starts_with(occurrence_context.clause_after, negation_cues.cue)
+                    when 'negation_adjacent_before'
+                        then {{ text_ends_with('occurrence_context.clause_before', 'negation_cues.cue') }}
+                    when 'negation_adjacent_after'
+                        then {{ text_starts_with('occurrence_context.clause_after', 'negation_cues.cue') }}
                     else false
                 end
         ) as is_negated
@@ -215,7 +217,7 @@ message_hits as (
         clause,
         rule_code,
         'lexicon' as detector,
-        min_by(term, char_position) as matched_text,
+        {{ arg_min('term', ['char_position', '-length(term)', 'term']) }} as matched_text,
         count(*) as match_count
     from checked_occurrences
     where has_word_boundary and not is_negated

@@ -85,10 +85,10 @@ classified_matches as (
                 then {{ cr_regexp_extract(
                     cr_regexp_replace_all(
                         'all_matches.captured_text',
-                        "'\\s*(?:\\.|点|dot|\\(dot\\)|\\[dot\\])\\s*'",
+                        cr_regex_literal('\\s*(?:\\.|点|dot|\\(dot\\)|\\[dot\\])\\s*'),
                         "'.'"
                     ),
-                    "'(?:^|@|\\(at\\)|\\[at\\]|\\sat\\s|艾特)\\s*([^@\\s]*)$'",
+                    cr_regex_literal('(?:^|@|\\(at\\)|\\[at\\]|\\sat\\s|艾特)\\s*([^@\\s]*)$'),
                     '1'
                 ) }}
         end as captured_host,
@@ -124,7 +124,9 @@ checked_matches as (
                     from allowlisted_domains
                     where
                         classified_matches.captured_host = allowlisted_domains.allowed_domain
-                        or ends_with(classified_matches.captured_host, '.' || allowlisted_domains.allowed_domain)
+                        or {{ text_ends_with(
+                            'classified_matches.captured_host', "'.' || allowlisted_domains.allowed_domain"
+                        ) }}
                 )
             else true
         end as has_passed_post_check,
@@ -136,8 +138,10 @@ checked_matches as (
                 and case negation_cues.term_kind
                     when 'negation_before' then contains(classified_matches.clause_before, negation_cues.cue)
                     when 'negation_after' then contains(classified_matches.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before' then ends_with(classified_matches.clause_before, negation_cues.cue)
-                    when 'negation_adjacent_after' then starts_with(classified_matches.clause_after, negation_cues.cue)
+                    when 'negation_adjacent_before'
+                        then {{ text_ends_with('classified_matches.clause_before', 'negation_cues.cue') }}
+                    when 'negation_adjacent_after'
+                        then {{ text_starts_with('classified_matches.clause_after', 'negation_cues.cue') }}
                     else false
                 end
         ) as is_negated
@@ -150,7 +154,7 @@ message_hits as (
         clause,
         rule_code,
         'pattern' as detector,
-        min_by(captured_text, char_position) as matched_text,
+        {{ arg_min('captured_text', ['char_position', '-length(captured_text)', 'captured_text']) }} as matched_text,
         count(*) as match_count
     from checked_matches
     where has_passed_post_check and not is_negated

@@ -96,7 +96,7 @@ matches as (
 matched_messages as (
     select
         message_id,
-        min_by(term, char_position) as matched_text
+        {{ arg_min('term', ['char_position', '-length(term)', 'term']) }} as matched_text
     from matches
     group by message_id
 ),

@@ -25,9 +25,9 @@ unsolicited_contact as (
         last_message_at,
         last_message_at_local,
         message_count,
-        cast(null as varchar) as stop_request_message_id,
+        cast(null as string) as stop_request_message_id,
         cast(null as timestamp) as stop_requested_at,
-        cast(null as varchar) as stop_request_text
+        cast(null as string) as stop_request_text
     from {{ ref('int_harassment__unsolicited_contact') }}
     where {{ in_incremental_window() }}
 ),

@@ -11,6 +11,8 @@
 -- Incremental: replaces the window's days. A thread's turn still open at the window's start enters as
 -- one context row from int_thread_state__window_start; no message before the window can be answered
 -- by a message in it (the window opens at least reply_horizon_hours before any new message).
+{# what a thread message is for turn-taking: a consultation, a reply, or neither (null) #}
+{% set thread_kind = "case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end" %}
 {{ config(
     materialized='incremental',
     partition_column='activity_date',
@@ -86,11 +88,11 @@ window_messages as (
 context_rows as (
     select
         open_turn_start_message_id as message_id,
-        cast(null as varchar) as conversation_id,
+        cast(null as string) as conversation_id,
         shop_id,
         user_id,
-        cast(null as varchar) as sender_account_id,
-        cast(null as varchar) as msg_type,
+        cast(null as string) as sender_account_id,
+        cast(null as string) as msg_type,
         window_opens_at_ms - 1 as sent_at_ms,
         cast(null as timestamp) as sent_at_local,
         cast(null as date) as activity_date,
@@ -122,25 +124,28 @@ paired as (
         is_context,
         is_user_message,
         is_consultation_message,
-        first_value(case when is_reply_message then message_id end ignore nulls) over later as reply_message_id,
-        first_value(case when is_reply_message then sent_at_ms end ignore nulls) over later as replied_at_ms,
-        first_value(case when is_reply_message then sender_account_id end ignore nulls)
+        {{ ignore_nulls('first_value', 'case when is_reply_message then message_id end') }}
+            over later as reply_message_id,
+        {{ ignore_nulls('first_value', 'case when is_reply_message then sent_at_ms end') }}
+            over later as replied_at_ms,
+        {{ ignore_nulls('first_value', 'case when is_reply_message then sender_account_id end') }}
             over later as reply_account_id,
-        first_value(case when is_reply_message then conversation_id end ignore nulls)
+        {{ ignore_nulls('first_value', 'case when is_reply_message then conversation_id end') }}
             over later as reply_conversation_id,
         -- what came before in the thread, counting only consultations and replies
-        last_value(
-            case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end
-            ignore nulls
-        ) over earlier as previous_kind
+        {{ ignore_nulls('last_value', thread_kind) }} over earlier as previous_kind
     from thread_messages
     window
-        thread_order as (
+        later as (
             partition by shop_id, user_id
             order by sent_at_ms, is_user_message, message_id
+            rows between 1 following and unbounded following
         ),
-        later as (thread_order rows between 1 following and unbounded following),
-        earlier as (thread_order rows between unbounded preceding and 1 preceding)
+        earlier as (
+            partition by shop_id, user_id
+            order by sent_at_ms, is_user_message, message_id
+            rows between unbounded preceding and 1 preceding
+        )
 ),
 
 turns as (
@@ -158,7 +163,7 @@ turn_starts as (
         -- the consultation that started this message's turn (itself when it starts one)
         case
             when is_consultation_message
-                then last_value(case when is_turn_start then message_id end ignore nulls) over (
+                then {{ ignore_nulls('last_value', 'case when is_turn_start then message_id end') }} over (
                     partition by shop_id, user_id
                     order by sent_at_ms, message_id
                     rows between unbounded preceding and current row

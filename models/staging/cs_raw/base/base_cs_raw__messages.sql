@@ -37,7 +37,7 @@ typed as (
         source.sender_account_id as raw_sender_account_id,
         source.msg_type as raw_msg_type,
         source.content as raw_content,
-        cast(source.sent_at_ms as varchar) as raw_sent_at_ms,
+        cast(source.sent_at_ms as string) as raw_sent_at_ms,
         source._source_file,
         source._source_row_number,
         {{ clean_id('source.message_id') }} as message_id,
@@ -47,7 +47,7 @@ typed as (
         sender_roles.canonical_value as sender_role,
         {{ clean_id('source.sender_account_id') }} as sender_account_id,
         nullif({{ label_key('source.msg_type') }}, '') as msg_type,
-        cast(source.content as varchar) as content,
+        cast(source.content as string) as content,
         try_cast(source.sent_at_ms as bigint) as sent_at_ms
     from source
     left join sender_roles

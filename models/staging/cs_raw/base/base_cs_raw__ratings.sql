@@ -33,7 +33,7 @@ typed as (
         source.conversation_id as raw_conversation_id,
         source.rating as raw_rating,
         source.source as raw_source,
-        cast(source.rated_at_ms as varchar) as raw_rated_at_ms,
+        cast(source.rated_at_ms as string) as raw_rated_at_ms,
         source._source_file,
         source._source_row_number,
         {{ clean_id('source.rating_id') }} as rating_id,
