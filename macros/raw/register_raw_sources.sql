@@ -135,6 +135,11 @@
     {{ return(adapter.dispatch('raw_file_problems', 'cs_rules')(files, columns)) }}
 {% endmacro %}
 
+{#- dbt resolves every dispatch while parsing, for the adapter in use: the other engines get this one -#}
+{% macro default__raw_file_problems(files, columns) %}
+    {{ exceptions.raise_compiler_error('raw_file_problems has no version for ' ~ adapter.type()) }}
+{% endmacro %}
+
 {% macro duckdb__raw_file_problems(files, columns) %}
     {% set problems = [] %}
     {% if files | length == 0 %}
@@ -218,6 +223,10 @@
 {#- The view over the usable files, contract columns cast to the contract types (or empty, typed). -#}
 {% macro raw_view_sql(files, columns) %}
     {{ return(adapter.dispatch('raw_view_sql', 'cs_rules')(files, columns)) }}
+{% endmacro %}
+
+{% macro default__raw_view_sql(files, columns) %}
+    {{ exceptions.raise_compiler_error('raw_view_sql has no version for ' ~ adapter.type()) }}
 {% endmacro %}
 
 {% macro duckdb__raw_view_sql(files, columns) %}
