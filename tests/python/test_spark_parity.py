@@ -16,6 +16,7 @@ Marked `spark`: `make test-spark` runs it (Java 17, requirements-spark.txt); pla
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -86,13 +87,18 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+PARITY_PSEUDONYM_KEY = "spark-parity-test-pseudonym-key"
+
+
 def publish(workspace: Path, build_db: Path, run_results: Path) -> Path:
     published = workspace / "published.duckdb"
     command = [
         sys.executable, "-m", "cs_tools.publish", "--db", str(build_db), "--publish-path", str(published),
         "--export-dir", str(workspace / "exports"), "--run-results", str(run_results),
     ]
-    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, text=True)
+    # one pseudonym key for both engines' publishes, so their pseudonymous ids compare equal
+    env = {**os.environ, "CS_PSEUDONYM_KEY": PARITY_PSEUDONYM_KEY}
+    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, text=True, env=env)
     return published
 
 
