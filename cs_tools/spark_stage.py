@@ -36,7 +36,7 @@ BUILD_RECORD = Relation("build_meta", "dbt_invocations")
 
 def spark_session(warehouse: Path) -> Any:
     """A local Spark session on the warehouse and metastore dbt's `spark` target wrote (profiles.yml)."""
-    from pyspark.sql import SparkSession  # optional dependency (requirements-spark.txt)
+    from pyspark.sql import SparkSession  # type: ignore[import-not-found,unused-ignore]  # optional (requirements-spark.txt)
 
     return (
         SparkSession.builder.master(os.environ.get("CS_SPARK_MASTER", "local[2]"))
