@@ -38,6 +38,19 @@
     end
 {%- endmacro %}
 
+{#-
+    true exactly when epoch_ms_problem(...) is null: the same check as a plain boolean, which filters
+    evaluate far faster than the reason text (built only for the rows that are listed as rejects)
+-#}
+{% macro epoch_ms_is_valid(typed_column) -%}
+    coalesce(
+        {{ typed_column }} >= {{ date_to_epoch_ms(var('min_valid_event_at')) }}
+        and {{ typed_column }} < {{ date_to_epoch_ms(var('max_valid_event_at')) }}
+        and {{ typed_column }} <= {{ export_horizon_ms() }},
+        false
+    )
+{%- endmacro %}
+
 {#- raw.export_horizon (the on-run-start hook writes it), at compile time; the plausible range's end while parsing -#}
 {% macro export_horizon_ms() -%}
     {%- if execute and adapter.get_relation(database=target.database, schema='raw', identifier='export_horizon') is not none -%}

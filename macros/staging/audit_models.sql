@@ -22,7 +22,7 @@
             reject_reason
         from {{ ref(base_model) }}
         where
-            reject_reason is not null
+            not is_valid
             and (
                 {{ in_incremental_window(event_ms_column, 'epoch_ms') }}
                 -- no usable time, so no day (the same rows as activity_date is null, cheaper to find)
@@ -74,7 +74,7 @@
             true as is_in_window
         from {{ ref(base_model) }}
         where
-            reject_reason is null
+            is_valid
             and {{ in_window }}
     ),
 
@@ -82,7 +82,7 @@
         select {{ id_column }}
         from {{ ref(base_model) }}
         where
-            reject_reason is null
+            is_valid
             and {{ in_window }}
     ),
 

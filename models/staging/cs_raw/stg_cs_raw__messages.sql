@@ -25,7 +25,7 @@ window_rows as (
         _source_row_number
     from {{ ref('base_cs_raw__messages') }}
     where
-        reject_reason is null
+        is_valid
         and {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
 ),
 
@@ -38,7 +38,7 @@ earlier_deliveries as (
         _source_row_number
     from {{ ref('base_cs_raw__messages') }}
     where
-        reject_reason is null
+        is_valid
         and not ({{ in_incremental_window('sent_at_ms', 'epoch_ms') }})
         and message_id in (select window_rows.message_id from window_rows)
 ),

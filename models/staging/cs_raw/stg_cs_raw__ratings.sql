@@ -16,7 +16,7 @@ valid_ratings as (
         _source_file,
         _source_row_number
     from {{ ref('base_cs_raw__ratings') }}
-    where reject_reason is null
+    where is_valid
 ),
 
 ranked_deliveries as (

@@ -1,6 +1,7 @@
 -- Raw messages, typed and normalised, each with the reasons (if any) it cannot be used and the
 -- platform-local day it belongs to (null when its time is unusable).
--- A view: staging, rejects and duplicates read it; only the columns each one needs are computed.
+-- A view: staging, rejects and duplicates read it; only the columns each one needs are computed, and
+-- they filter on is_valid, so the reason text is built only for the rows listed as rejects.
 with
 
 source as (
@@ -84,9 +85,15 @@ final as (
         content,
         sent_at_ms,
         case
-            when sent_at_ms_problem is null
+            when {{ epoch_ms_is_valid('sent_at_ms') }}
                 then cast({{ utc_to_local(epoch_ms_to_timestamp('sent_at_ms')) }} as date)
         end as activity_date,
+        -- reject_reason is null, as a boolean: what staging and the audit models filter on
+        message_id is not null
+        and shop_id is not null
+        and user_id is not null
+        and sender_role is not null
+        and {{ epoch_ms_is_valid('sent_at_ms') }} as is_valid,
         nullif(concat_ws(
             '; ',
             case when message_id is null then 'missing_message_id' end,

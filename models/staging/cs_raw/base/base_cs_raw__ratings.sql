@@ -1,5 +1,6 @@
 -- Raw ratings, typed and normalised, each with the reasons (if any) it cannot be used.
--- A view: staging, rejects and duplicates read it; only the columns each one needs are computed.
+-- A view: staging, rejects and duplicates read it; only the columns each one needs are computed, and
+-- they filter on is_valid, so the reason text is built only for the rows listed as rejects.
 with
 
 source as (
@@ -78,9 +79,16 @@ final as (
         rating_source,
         rated_at_ms,
         case
-            when rated_at_ms_problem is null
+            when {{ epoch_ms_is_valid('rated_at_ms') }}
                 then cast({{ utc_to_local(epoch_ms_to_timestamp('rated_at_ms')) }} as date)
         end as activity_date,
+        -- reject_reason is null, as a boolean: what staging and the audit models filter on
+        rating_id is not null
+        and shop_id is not null
+        and user_id is not null
+        and rating is not null
+        and rating_source is not null
+        and {{ epoch_ms_is_valid('rated_at_ms') }} as is_valid,
         nullif(concat_ws(
             '; ',
             case when rating_id is null then 'missing_rating_id' end,
