@@ -13,6 +13,8 @@ export CS_PUBLISH_PATH ?= warehouse/cs_rules_published.duckdb
 export CS_EXPORT_DIR ?= warehouse/exports
 export CS_DASHBOARD_PORT ?= 8501
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Production builds leave the unit tests out (docs/decisions.md, "Unit tests"); `make test-dbt` runs them.
+PRODUCTION_BUILD_ARGS := --exclude-resource-type unit_test
 
 .PHONY: help venv venv-spark demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench \
 	build-spark test-spark
@@ -48,7 +50,7 @@ demo-data: $(STAMP)  ## generate the demo export into $CS_RAW_DIR if it is missi
 dbt-build: $(STAMP)
 	@mkdir -p "$$(dirname "$(CS_DUCKDB_PATH)")"
 	@$(BIN)/python -m cs_tools.preflight
-	$(BIN)/dbt build
+	$(BIN)/dbt build $(PRODUCTION_BUILD_ARGS)
 
 publish: $(STAMP)  ## swap the last good build into $CS_PUBLISH_PATH + Parquet in $CS_EXPORT_DIR (BI reads these)
 	$(BIN)/python -m cs_tools.publish
@@ -60,7 +62,7 @@ build: demo-data dbt-build publish summary  ## environment + demo data + dbt bui
 
 build-spark: demo-data venv-spark  ## the same build on Apache Spark (local session), published to the same files
 	@mkdir -p "$(CS_SPARK_WAREHOUSE)"
-	CS_DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/dbt build
+	CS_DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/dbt build $(PRODUCTION_BUILD_ARGS)
 	DBT_TARGET_PATH=$(SPARK_TARGET_PATH) $(BIN)/python -m cs_tools.spark_stage --db $(SPARK_STAGE_PATH)
 	$(BIN)/python -m cs_tools.publish --db $(SPARK_STAGE_PATH) --run-results $(SPARK_TARGET_PATH)/run_results.json
 
@@ -105,7 +107,7 @@ BENCH_MEMORY ?= 16GB
 BENCH_WORKDIR ?= warehouse/bench
 BENCH_TEMP_DIR ?=
 BENCH_REPORT ?= docs/benchmark.md
-BENCH_DBT_ARGS ?=
+BENCH_DBT_ARGS ?= $(PRODUCTION_BUILD_ARGS)
 BENCH_REPEAT ?= 1
 
 bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)

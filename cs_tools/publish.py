@@ -85,6 +85,9 @@ KEPT_EXPORT_VERSIONS = 2  # the current one and the one before, for readers stil
 
 PROBLEM_STATUSES = frozenset({"error", "fail", "skipped", "runtime error", "partial success"})
 SELECTION_ARGS: tuple[str, ...] = ("select", "exclude", "selector")
+# resource types a full build may leave out: unit tests are a development check, run by `make test`
+# (docs/decisions.md, "Unit tests"); a build without data tests, seeds or models is partial
+EXCLUDABLE_RESOURCE_TYPES: frozenset[str] = frozenset({"unit_test"})
 
 # dbt commands that write run_results.json when they get past start-up (`dbt ls`, `parse`, `debug`,
 # `deps` write none, so a later one of those does not make run_results.json stale).
@@ -260,6 +263,11 @@ def check_invocation_kind(args: dict[str, Any]) -> None:
             "complete, tested build. Run `dbt build` (or `make build`), then publish"
         )
     selection = {name: args.get(name) for name in SELECTION_ARGS if args.get(name)}
+    if args.get("resource_types"):
+        selection["resource-type"] = args["resource_types"]
+    excluded = sorted(set(args.get("exclude_resource_types") or ()) - EXCLUDABLE_RESOURCE_TYPES)
+    if excluded:
+        selection["exclude-resource-type"] = excluded
     if selection or args.get("empty"):
         shown = ", ".join(f"--{name} {value}" for name, value in selection.items()) or "--empty"
         raise PublishRefused(f"the last build was partial ({shown}); publish needs a full `dbt build`")

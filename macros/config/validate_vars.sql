@@ -27,7 +27,7 @@
     {#- one of a few words -#}
     {% for name, allowed in [
         ('reply_rate_count_unit', ['message', 'turn']), ('rerating_policy', ['latest', 'all']),
-        ('on_unreadable_file', ['stop', 'quarantine']),
+        ('on_unreadable_file', ['stop', 'quarantine']), ('incremental_test_scope', ['window', 'all']),
     ] %}
         {% if var(name) not in allowed %}
             {% do errors.append(name ~ ' must be one of ' ~ allowed | join(', ') ~ ', not ' ~ tojson(var(name))) %}

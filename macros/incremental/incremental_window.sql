@@ -217,9 +217,12 @@
     ]) }}
 {% endmacro %}
 
-{#- vars that cannot change a result: a margin only; which files a run reads is tracked per file -#}
+{#-
+    vars that cannot change a result: a margin only; which files a run reads is tracked per file; which
+    rows the data tests read
+-#}
 {% macro incremental_exempt_vars() %}
-    {{ return(['incremental_lookback_days', 'on_unreadable_file']) }}
+    {{ return(['incremental_lookback_days', 'on_unreadable_file', 'incremental_test_scope']) }}
 {% endmacro %}
 
 {% macro incremental_settings_fingerprint() %}

@@ -29,9 +29,14 @@ def dbt_executable() -> str:
 
 
 def dbt_env(raw_dir: Path, db_path: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment `run_dbt` gives dbt: `raw_dir`, `db_path`, and logs/target beside the database."""
+    """The environment `run_dbt` gives dbt: `raw_dir`, `db_path`, and logs/target beside the database.
+
+    Builds leave the unit tests out, as production builds do (docs/decisions.md, "Unit tests"):
+    `make test-dbt` runs them once, and the Spark parity builds run them on Spark
+    (DBT_EXCLUDE_RESOURCE_TYPES="" in `extra_env` brings them back)."""
     return {
         **os.environ,
+        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
         "CS_RAW_DIR": str(raw_dir),
         "CS_DUCKDB_PATH": str(db_path),
         "CS_TEMP_DIR": str(db_path.parent / "duckdb_tmp"),

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -257,3 +258,40 @@ def test_every_var_is_in_the_settings_fingerprint_or_exempt() -> None:
     fingerprinted, exempt = listed("fingerprinted_vars"), listed("incremental_exempt_vars")
     assert not fingerprinted & exempt
     assert project_vars == fingerprinted | exempt
+
+
+def test_an_incremental_build_tests_the_window_and_dbt_test_every_row(export: Path, tmp_path: Path) -> None:
+    """docs/decisions.md "Tests in incremental runs": the data tests of an incremental `dbt build` read
+    the days it replaced; a `dbt test` on its own, or var incremental_test_scope = 'all', every row."""
+    raw = tmp_path / "raw"
+    db = tmp_path / "incremental.duckdb"
+    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))
+    for day in days[:-1]:
+        copy_day(export, raw, day)
+    incremental_build(raw, db)
+    # behind dbt's back, a first-day message takes the id of another one (row counts unchanged): a
+    # broken row before any later window
+    with duckdb.connect(str(db)) as connection:
+        connection.execute(
+            """
+            update staging.stg_cs_raw__messages set message_id = (
+                select max(message_id) from staging.stg_cs_raw__messages
+                where activity_date = (select min(activity_date) from staging.stg_cs_raw__messages)
+            )
+            where message_id = (
+                select min(message_id) from staging.stg_cs_raw__messages
+                where activity_date = (select min(activity_date) from staging.stg_cs_raw__messages)
+            )
+            """
+        )
+    copy_day(export, raw, days[-1])
+    incremental_build(raw, db)  # passes: the first day is not in the window
+
+    unique_test = "unique_stg_cs_raw__messages_message_id"
+    for args in (
+        ["test", "--select", "stg_cs_raw__messages"],
+        ["build", "--select", "stg_cs_raw__messages", "--vars", "{incremental_test_scope: all}"],
+    ):
+        result = run_dbt(args, raw_dir=raw, db_path=db, check=False)
+        assert result.returncode != 0, result.stdout
+        assert f"FAIL 1 {unique_test}" in result.stdout, result.stdout

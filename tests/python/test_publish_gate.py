@@ -122,11 +122,19 @@ def test_any_error_failure_or_skip_refuses_and_names_the_node(problem: dict[str,
         ("build", {"select": ["shop_daily_reply_rate"]}, "partial"),
         ("build", {"exclude": ["consult_reply_pairs"]}, "partial"),
         ("build", {"empty": True}, "partial"),
+        ("build", {"exclude_resource_types": ["unit_test", "test"]}, "partial"),
+        ("build", {"resource_types": ["model"]}, "partial"),
     ],
 )
 def test_only_a_full_build_is_published(which: str, args: dict[str, Any], reason: str) -> None:
     with pytest.raises(PublishRefused, match=reason):
         read_build_info(run_results(which=which, **args))
+
+
+def test_a_build_without_unit_tests_is_full() -> None:
+    """Production builds leave the unit tests out (docs/decisions.md, "Unit tests")."""
+    build = read_build_info(run_results(exclude_resource_types=["unit_test"]))
+    assert "main.shop_monthly_assessment" in labels(build.relations)
 
 
 def test_missing_mart_refuses() -> None:

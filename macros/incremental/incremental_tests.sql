@@ -1,0 +1,66 @@
+{#-
+    Data tests in an incremental run read only the rows the run replaced (docs/decisions.md "Tests in
+    incremental runs"). dbt hands every generic test its tested model through get_where_subquery; this
+    project's version adds, for a model that replaces days (materialized='incremental' with a
+    partition_column), `partition_column >= the window's first day (or month) or partition_column is
+    null` when the run is an incremental `dbt build`. The rows before the window were tested by the
+    build that wrote them and are not touched. A full build (full refresh, first build, changed
+    settings), a `dbt test` on its own, and every run with var incremental_test_scope = 'all' test
+    every row. A test that compares the model
+    with another one (daily_counts_add_up) opts out with config meta: {whole_table: true}.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set window_condition = incremental_test_window_condition(relation) -%}
+    {%- if window_condition -%}
+        {%- do conditions.append(window_condition) -%}
+    {%- endif -%}
+    {%- if conditions | length > 0 -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+
+{#- the window condition on `relation` for the test being compiled, or none (test every row) -#}
+{% macro incremental_test_window_condition(relation) %}
+    {%- if not execute or flags.WHICH != 'build' or var('incremental_test_scope') == 'all' or (config.get('meta') or {}).get('whole_table', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set model_node = replaced_days_model(relation) -%}
+    {%- if model_node is none or not incremental_window_exists() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set window = run_query('select is_full_recompute from raw.incremental_window') -%}
+    {%- if window.rows | length == 0 or window.rows[0][0] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set column = model_node.config.get('partition_column') -%}
+    {%- set first_day = incremental_window_start_date() -%}
+    {%- if model_node.config.get('partition_grain', 'day') == 'month' -%}
+        {%- set first_day = month_start(first_day) -%}
+    {%- endif -%}
+    {{ return('(' ~ column ~ ' >= ' ~ first_day ~ ' or ' ~ column ~ ' is null)') }}
+{% endmacro %}
+
+
+{#- the manifest node of the model behind `relation` when it replaces days, else none -#}
+{% macro replaced_days_model(relation) %}
+    {%- if relation is string or relation.identifier is not defined -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model'
+            and node.config.materialized == 'incremental'
+            and node.config.get('partition_column')
+            and (node.alias or node.name) | lower == relation.identifier | lower
+            and node.schema | lower == relation.schema | lower -%}
+            {{ return(node) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
