@@ -49,7 +49,8 @@ thread_states as (
     from {{ ref('int_thread_state__window_start') }}
 ),
 
--- only pairs the shop wrote to at least `threshold` times on one day can have an incident
+-- only pairs the shop wrote to at least `threshold` times on one day can have an incident (read from
+-- staging again, not from `messages`: DuckDB materialises a CTE that is read twice, all 10 columns)
 busy_pairs as (
     select distinct
         shop_id,
@@ -59,8 +60,10 @@ busy_pairs as (
             shop_id,
             user_id,
             activity_date
-        from messages
-        where sender_role in ('merchant', 'robot')
+        from {{ ref('stg_cs_raw__messages') }}
+        where
+            sender_role in ('merchant', 'robot')
+            and {{ in_incremental_window('activity_date') }}
         group by shop_id, user_id, activity_date
         having count(*) >= {{ threshold }}
     ) as busy_days
