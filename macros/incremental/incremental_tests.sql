@@ -2,8 +2,9 @@
     Data tests in an incremental run read only the rows the run replaced (docs/decisions.md "Tests in
     incremental runs"). dbt hands every generic test its tested model through get_where_subquery; this
     project's version adds, for a model that replaces days (materialized='incremental' with a
-    partition_column), `partition_column >= the window's first day (or month) or partition_column is
-    null` when the run is an incremental `dbt build`. The rows before the window were tested by the
+    partition_column, or a view of such a model's rows that declares the same partition_column),
+    `partition_column >= the window's first day (or month) or partition_column is null` when the run
+    is an incremental `dbt build`. The rows before the window were tested by the
     build that wrote them and are not touched. A full build (full refresh, first build, changed
     settings), a `dbt test` on its own, and every run with var incremental_test_scope = 'all' test
     every row. A test that compares the model
@@ -48,14 +49,14 @@
 {% endmacro %}
 
 
-{#- the manifest node of the model behind `relation` when it replaces days, else none -#}
+{#- the manifest node of the model behind `relation` when it replaces days (or is a view of one), else none -#}
 {% macro replaced_days_model(relation) %}
     {%- if relation is string or relation.identifier is not defined -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model'
-            and node.config.materialized == 'incremental'
+            and node.config.materialized in ['incremental', 'view']
             and node.config.get('partition_column')
             and (node.alias or node.name) | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}

@@ -1,5 +1,6 @@
 {#-
-    The two audit shapes shared by messages and ratings, so both sources are audited the same way.
+    The two audit shapes of the ratings (messages: stg_cs_raw__message_deliveries decides kept, rejected
+    and duplicate rows in one pass, and the audit tables are views of it).
     `raw_columns` are the contract's columns; the audit models show them as delivered (raw_ prefix
     removed), with the file and row they came from and the platform-local day of the event
     (activity_date, null when the time is unusable).

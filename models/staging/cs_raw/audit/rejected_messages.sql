@@ -1,12 +1,47 @@
--- Raw messages that cannot be used, as delivered, with every reason (reject_reason).
--- Incremental: replaces the window's days and the rows with no usable time.
+-- Raw messages that cannot be used, as delivered, with every reason (reject_reason): the rejected rows
+-- of stg_cs_raw__message_deliveries.
 {{ config(
-    materialized='incremental',
+    materialized='view',
     partition_column='activity_date',
 ) }}
 
-{{ select_rejected_rows(
-    'base_cs_raw__messages',
-    ['message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type', 'content', 'sent_at_ms'],
-    'sent_at_ms',
-) }}
+with
+
+rejected as (
+    select
+        raw_message_id,
+        raw_conversation_id,
+        raw_shop_id,
+        raw_user_id,
+        raw_sender_role,
+        raw_sender_account_id,
+        raw_msg_type,
+        raw_content,
+        raw_sent_at_ms,
+        source_file,
+        source_row_number,
+        activity_date,
+        reject_reason
+    from {{ ref('stg_cs_raw__message_deliveries') }}
+    where delivery_status = 'rejected'
+),
+
+final as (
+    select
+        raw_message_id as message_id,
+        raw_conversation_id as conversation_id,
+        raw_shop_id as shop_id,
+        raw_user_id as user_id,
+        raw_sender_role as sender_role,
+        raw_sender_account_id as sender_account_id,
+        raw_msg_type as msg_type,
+        raw_content as content,
+        raw_sent_at_ms as sent_at_ms,
+        source_file,
+        source_row_number,
+        activity_date,
+        reject_reason
+    from rejected
+)
+
+select * from final
