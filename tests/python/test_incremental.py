@@ -274,7 +274,7 @@ def test_an_incremental_build_tests_the_window_and_dbt_test_every_row(export: Pa
     with duckdb.connect(str(db)) as connection:
         connection.execute(
             """
-            update staging.stg_cs_raw__messages set message_id = (
+            update staging.stg_cs_raw__message_deliveries set message_id = (
                 select max(message_id) from staging.stg_cs_raw__messages
                 where activity_date = (select min(activity_date) from staging.stg_cs_raw__messages)
             )
@@ -282,6 +282,7 @@ def test_an_incremental_build_tests_the_window_and_dbt_test_every_row(export: Pa
                 select min(message_id) from staging.stg_cs_raw__messages
                 where activity_date = (select min(activity_date) from staging.stg_cs_raw__messages)
             )
+            and delivery_status = 'kept'
             """
         )
     copy_day(export, raw, days[-1])
