@@ -41,6 +41,10 @@ COMPARED_TABLES = [
     "intermediate.int_harassment__contact_after_stop_request",
     "main.content_rule_hits",
     "main.harassment_incidents",
+    "main.shop_monthly_satisfaction",
+    "main.account_monthly_reply_performance",
+    "main.shop_hourly_reply_profile",
+    "main.shop_month_to_date_risk",
 ]
 
 
