@@ -66,6 +66,7 @@ REQUIRED_MARTS: tuple[str, ...] = (
     "shop_month_to_date_risk",
     "account_monthly_reply_performance",
     "shop_hourly_reply_profile",
+    "suspected_automation",
 )
 OPTIONAL_MARTS: tuple[str, ...] = ("harassment_incidents",)
 SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)

@@ -45,6 +45,7 @@ COMPARED_TABLES = [
     "main.account_monthly_reply_performance",
     "main.shop_hourly_reply_profile",
     "main.shop_month_to_date_risk",
+    "main.suspected_automation",
 ]
 
 
