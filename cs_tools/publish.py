@@ -67,6 +67,8 @@ REQUIRED_MARTS: tuple[str, ...] = (
     "account_monthly_reply_performance",
     "shop_hourly_reply_profile",
     "suspected_automation",
+    "cold_outreach_messages",
+    "shop_monthly_cold_outreach",
 )
 OPTIONAL_MARTS: tuple[str, ...] = ("harassment_incidents",)
 SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)

@@ -216,7 +216,8 @@
         'future_event_tolerance_hours', 'content_rules_max_scan_chars',
         'automation_min_replies', 'automation_max_human_chars_per_second', 'automation_fast_reply_share',
         'automation_max_latency_cv', 'automation_template_min_users', 'automation_template_window_minutes',
-        'automation_min_active_hours', 'automation_min_signals',
+        'automation_min_active_hours', 'automation_min_signals', 'cold_outreach_silence_days',
+        'cold_outreach_bulk_min_users',
     ]) }}
 {% endmacro %}
 

@@ -52,3 +52,18 @@ def test_suspected_automation_is_published_with_pseudonymous_accounts(published_
     assert query(published, "select count(*) from reference.rule_catalog where clause = '2.11'") == [(0,)]
     columns = [row[0] for row in query(published, "describe main.shop_monthly_assessment")]
     assert not [c for c in columns if "2_11" in c]
+
+
+def test_bot_broadcasts_are_bulk_cold_outreach_and_ordinary_shops_are_not(published_demo: Warehouse) -> None:
+    """2.6: the bot's daily broadcast to users who never wrote to the shop makes its shop-months bulk cold
+    outreach; no other shop reaches the threshold (its cold messages are the 2.5 harassment episodes)."""
+    shop = json.loads((published_demo.raw_dir / "manifest.json").read_text(encoding="utf-8"))["automation"]["shop_id"]
+    rows = query(
+        published_demo.db_path,
+        "select shop_id = ?, bool_and(is_bulk_cold_outreach), bool_or(is_bulk_cold_outreach), "
+        "sum(cold_outreach_user_count) from main.shop_monthly_cold_outreach group by 1 order by 1".replace(
+            "?", f"'{shop}'"
+        ),
+    )
+    assert rows[0][:3] == (False, False, False)
+    assert rows[1][:3] == (True, True, True) and rows[1][3] >= 20

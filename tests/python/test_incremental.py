@@ -46,6 +46,8 @@ COMPARED_TABLES = [
     "main.shop_hourly_reply_profile",
     "main.shop_month_to_date_risk",
     "main.suspected_automation",
+    "main.cold_outreach_messages",
+    "main.shop_monthly_cold_outreach",
 ]
 
 
