@@ -4,8 +4,8 @@
 -- content-rule hits (2.3-2.9) in its messages. Robots and system messages never count as an account: only
 -- merchant messages are read (a robot reply, when var reply_sender_roles lets one answer, is left out).
 -- Answers are counted in the month of the consultation they answered (as the shop's rate does), so the
--- accounts' replied_within_5min_count add up to the shop's (tested); sent messages and hits in the month
--- they were sent.
+-- accounts' replied_within_5min_count add up to the shop's timely replies that name an account (tested);
+-- sent messages and hits in the month they were sent.
 -- Incremental: replaces the window's months.
 {{ config(
     materialized='incremental',
