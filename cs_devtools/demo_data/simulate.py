@@ -22,6 +22,7 @@ from cs_devtools.demo_data.profiles import (
     ACCOUNT_SWITCH_SHARE,
     AUTOMATION_BROADCAST_GAP_MS,
     AUTOMATION_BROADCAST_HOUR,
+    AUTOMATION_BROADCAST_USER_BASE,
     AUTOMATION_BROADCAST_USERS,
     AUTOMATION_CONVERSATIONS_PER_HOUR,
     AUTOMATION_REPLY_MS,
@@ -285,8 +286,9 @@ def simulate_day(rng: np.random.Generator, world: World, day: DayInfo, lam: Floa
 def simulate_automation(rng: np.random.Generator, world: World, day: DayInfo, conv_base: int,
                         pool: ContentPool) -> MessageRows:
     """2.11: the bot-operated account's day. Every hour, night included, a user writes and the bot answers
-    in about a second with the same long text; at 15:00 it sends one text to a batch of users within
-    minutes. Conversations are numbered from ``conv_base``; uses its own random stream."""
+    in about a second with the same long text; at 15:00 it sends one text to a batch of users who never
+    wrote to the shop (2.6 cold outreach), within minutes. Conversations are numbered from ``conv_base``;
+    uses its own random stream."""
     shop, account = world.automation_shop, world.automation_account
     n = 24 * AUTOMATION_CONVERSATIONS_PER_HOUR
     start = day.start_ms + np.arange(n, dtype=np.int64) * HOUR_MS // AUTOMATION_CONVERSATIONS_PER_HOUR
@@ -304,7 +306,8 @@ def simulate_automation(rng: np.random.Generator, world: World, day: DayInfo, co
     )
     k = AUTOMATION_BROADCAST_USERS
     broadcast = message_rows(
-        np.full(k, shop), 1 + rng.integers(0, world.user_pool, k), conv_base + n + np.arange(k, dtype=np.int64),
+        np.full(k, shop), AUTOMATION_BROADCAST_USER_BASE + day.index * k + np.arange(k, dtype=np.int64),
+        conv_base + n + np.arange(k, dtype=np.int64),
         ROLE_MERCHANT, np.full(k, account), np.full(k, T_TEXT), np.full(k, broadcast_text),
         day.start_ms + AUTOMATION_BROADCAST_HOUR * HOUR_MS + np.arange(k, dtype=np.int64) * AUTOMATION_BROADCAST_GAP_MS,
     )

@@ -77,7 +77,8 @@ reply_stats as (
         count(*) as reply_count,
         count(*) filter (where is_faster_than_typing) as fast_reply_count,
         {{ percentile_cont('cast(reply_latency_ms as double)', 0.5) }} / 1000.0 as median_reply_latency_seconds,
-        stddev_samp(cast(reply_latency_ms as double)) / nullif(avg(cast(reply_latency_ms as double)), 0)
+        -- rounded: the sum behind stddev depends on the engine's order (incremental = full, both engines)
+        round(stddev_samp(cast(reply_latency_ms as double)) / nullif(avg(cast(reply_latency_ms as double)), 0), 6)
             as reply_latency_cv
     from replies
     group by shop_id, account_id, activity_date
