@@ -63,6 +63,12 @@ REQUIRED_MARTS: tuple[str, ...] = (
     "shop_monthly_satisfaction",
     "consult_reply_pairs",
     "content_rule_hits",
+    "shop_month_to_date_risk",
+    "account_monthly_reply_performance",
+    "shop_hourly_reply_profile",
+    "suspected_automation",
+    "cold_outreach_messages",
+    "shop_monthly_cold_outreach",
 )
 OPTIONAL_MARTS: tuple[str, ...] = ("harassment_incidents",)
 SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)
@@ -126,7 +132,8 @@ USER = ColumnPolicy(Treatment.PSEUDONYMISE, "u_")
 ACCOUNT = ColumnPolicy(Treatment.PSEUDONYMISE, "a_")
 CONVERSATION = ColumnPolicy(Treatment.PSEUDONYMISE, "c_")
 # One definition: column name -> treatment. The same kind of id gets the same prefix, so
-# `reply_conversation_id` still joins `conversation_id`, `reply_account_id` `sender_account_id`.
+# `reply_conversation_id` still joins `conversation_id`, `reply_account_id` `sender_account_id` and
+# `account_id` (account_monthly_reply_performance).
 # `stop_request_text` (harassment_incidents) is published as is: it is the stop phrase of the
 # content_rule_stop_requests seed that matched, not text the user wrote.
 PERSONAL_COLUMNS: Final[Mapping[str, ColumnPolicy]] = MappingProxyType(
@@ -134,6 +141,7 @@ PERSONAL_COLUMNS: Final[Mapping[str, ColumnPolicy]] = MappingProxyType(
         "user_id": USER,
         "sender_account_id": ACCOUNT,
         "reply_account_id": ACCOUNT,
+        "account_id": ACCOUNT,
         "conversation_id": CONVERSATION,
         "reply_conversation_id": CONVERSATION,
         "content": ColumnPolicy(Treatment.DROP),

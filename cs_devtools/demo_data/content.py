@@ -46,6 +46,13 @@ SYSTEM_TEMPLATES: Final = (
 HARASSMENT_TEXTS: Final = (
     "亲，在吗？", "亲，看到了回一下", "亲 上新了 来看看", "亲，给个好评呗", "亲 活动最后一天了", "亲？？", "亲 还要吗",
 )
+# 2.11: what the bot-operated account sends (the same long text to everyone, in about a second)
+AUTOMATION_REPLY_TEXT: Final = (
+    "亲，您好！本店商品均为海外直采正品，付款后四十八小时内从保税仓发货，有任何问题请留言，我们会第一时间为您处理"
+)
+AUTOMATION_BROADCAST_TEXT: Final = (
+    "【限时福利】亲，店铺周年庆全场满一百九十九减五十，今晚零点截止，记得来店铺首页领券哦"
+)
 BREACH_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
     "outside_link": (
         "加我领券 weixin点com/{wx}", "去 t.cn/{code} 下单便宜{coupon}元", "淘宝搜 {wx}小店 更便宜",
@@ -201,4 +208,5 @@ def build_content_pool(r: random.Random) -> ContentPool:
         breaches += texts
         pool.breach_category += [cat] * len(texts)
     pool.add("breach", breaches)
+    pool.add("automation", [AUTOMATION_REPLY_TEXT, AUTOMATION_BROADCAST_TEXT])  # last: earlier indices unchanged
     return pool

@@ -27,7 +27,19 @@ BREACH_RATE: Final = 0.003  # share of a breaching shop's merchant text messages
 CLEAN_CONDUCT_SLOTS: Final = (1, 3)  # shop number - 1 modulo 5: shops that never breach (S002, S004, S007, ...)
 NULL_CONVERSATION_RATING_SHARE: Final = 0.03
 RE_RATING_SHARE: Final = 0.06
-MAX_USER_POOL: Final = 9_000_000  # U + 7 digits, the rest is reserved for harassment targets
+MAX_USER_POOL: Final = 9_000_000  # U + 7 digits, the rest is reserved: harassment targets, then from
+# AUTOMATION_BROADCAST_USER_BASE the bot's broadcast targets
+
+# 2.11 suspected automation: one account of the first "fast" shop is operated by a bot (a plug-in on the
+# tool). Around the clock it answers conversations of its own in about a second with one long text, and
+# once a day it sends the same text to a batch of users within minutes. The shop's human accounts stay.
+AUTOMATION_CONVERSATIONS_PER_HOUR: Final = 1  # every hour of the day, night included
+AUTOMATION_REPLY_MS: Final = (900, 1_300)  # user message -> bot reply, uniform
+AUTOMATION_BROADCAST_USERS: Final = 10
+AUTOMATION_BROADCAST_GAP_MS: Final = 15_000
+AUTOMATION_BROADCAST_HOUR: Final = 15
+AUTOMATION_BROADCAST_USER_BASE: Final = 9_500_000  # strangers: users who never write (U + 7 digits, above the pool)
+AUTOMATION_MESSAGES_PER_DAY: Final = 24 * AUTOMATION_CONVERSATIONS_PER_HOUR * 2 + AUTOMATION_BROADCAST_USERS
 
 # message-type mix by schema.MSG_TYPES code, and rating-source mix by schema.SOURCE_LABELS code
 USER_TYPE_P: Final = np.array([0.78, 0.10, 0.05, 0.04, 0.03, 0.0])

@@ -19,6 +19,7 @@ from cs_devtools.demo_data.arrays import FloatArray, IntArray
 from cs_devtools.demo_data.content import BREACH_CATEGORIES, build_content_pool
 from cs_devtools.demo_data.dirty import make_messages_dirty, make_ratings_dirty
 from cs_devtools.demo_data.profiles import (
+    AUTOMATION_MESSAGES_PER_DAY,
     BREACH_RATE,
     DEFAULT_MESSAGES_PER_SHOP_DAY,
     MAX_USER_POOL,
@@ -29,7 +30,7 @@ from cs_devtools.demo_data.profiles import (
 from cs_devtools.demo_data.ratings import draw_ratings
 from cs_devtools.demo_data.rows import RatingRows
 from cs_devtools.demo_data.schema import MESSAGE_DIRTY_KINDS, RATING_DIRTY_KINDS
-from cs_devtools.demo_data.simulate import simulate_day
+from cs_devtools.demo_data.simulate import simulate_automation, simulate_day
 from cs_devtools.demo_data.tables import messages_table, ratings_table, write_parquet
 from cs_devtools.demo_data.timeline import WEEKDAY_FACTOR, DayInfo, day_infos, local_midnight_utc_ms
 from cs_devtools.demo_data.world import World, build_world, shop_accounts
@@ -102,6 +103,7 @@ class RunState:
     dirty_ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATING_DIRTY_KINDS, 0))
     breaches: IntArray = field(default_factory=lambda: np.zeros(len(BREACH_CATEGORIES), dtype=np.int64))
     harassment: list[dict[str, Any]] = field(default_factory=list)
+    automation_messages: int = 0
     messages: int = 0
     ratings: int = 0
 
@@ -131,7 +133,16 @@ def run_day(out_dir: Path, world: World, day: DayInfo, lam: FloatArray, seq: np.
     rows, next_dup, dirty = make_messages_dirty(rng, rows, pool, dirty_rate, harassment_rows,
                                                 first_day=day.index == 0, last_day=day.is_last_day)
     add_counts(state.dirty_messages, dirty)
-    table = messages_table(rows, world, pool)
+    # 2.11: the bot-operated account's messages, from their own random stream (the rest of the day is as
+    # without it), clean, with the next conversation and message numbers
+    bot_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, 211))))
+    bot = simulate_automation(bot_rng, world, day, state.conv_next, pool)
+    bot = bot.take(np.argsort(bot.time, kind="stable"))
+    bot.id_num = state.message_next + np.arange(len(bot), dtype=np.int64)
+    state.message_next += len(bot)
+    state.conv_next += int(bot.conv.max() - bot.conv.min() + 1)
+    state.automation_messages += len(bot)
+    table = pa.concat_tables([messages_table(rows, world, pool), messages_table(bot, world, pool)])
     if state.carry is not None:
         table = pa.concat_tables([table, state.carry])
     state.carry = messages_table(next_dup, world, pool) if len(next_dup) else None
@@ -183,6 +194,12 @@ def build_manifest(world: World, args: dict[str, Any], target: int, state: RunSt
         "breaches": {"rate": BREACH_RATE,
                      "by_category": dict(zip(BREACH_CATEGORIES, map(int, state.breaches), strict=True))},
         "harassment": state.harassment,
+        "automation": {
+            "shop_id": world.shop_names[world.automation_shop],
+            "account_id": world.account_names[world.automation_account],
+            "messages": state.automation_messages,
+            "human_accounts_of_the_shop": shop_accounts(world, world.automation_shop),
+        },
     }
 
 
@@ -202,7 +219,8 @@ def generate(out_dir: Path, *, seed: int = 42, shops: int = 30, days: int = 61, 
     user_pool = int(min(MAX_USER_POOL, max(200, target / per_conv_guess / 2.5)))
     world = build_world(np.random.Generator(np.random.PCG64(world_seq)), shops, start, user_pool)
     infos = day_infos(start, days)
-    lams = daily_conversation_rates(world, infos, target, messages_per_conversation(seed, world, start))
+    simulated_target = max(target - AUTOMATION_MESSAGES_PER_DAY * days, target // 2)  # the bot's messages come on top
+    lams = daily_conversation_rates(world, infos, simulated_target, messages_per_conversation(seed, world, start))
     state = RunState()
     for info, lam, seq in zip(infos, lams, day_seqs, strict=True):
         run_day(out_dir, world, info, lam, seq, dirty_rate, state)

@@ -20,6 +20,12 @@ from cs_devtools.demo_data.arrays import (
 from cs_devtools.demo_data.content import BREACH_CATEGORIES, ContentPool
 from cs_devtools.demo_data.profiles import (
     ACCOUNT_SWITCH_SHARE,
+    AUTOMATION_BROADCAST_GAP_MS,
+    AUTOMATION_BROADCAST_HOUR,
+    AUTOMATION_BROADCAST_USER_BASE,
+    AUTOMATION_BROADCAST_USERS,
+    AUTOMATION_CONVERSATIONS_PER_HOUR,
+    AUTOMATION_REPLY_MS,
     BREACH_RATE,
     BURST_P,
     FOLLOW_UP_SHARE,
@@ -275,3 +281,34 @@ def simulate_day(rng: np.random.Generator, world: World, day: DayInfo, lam: Floa
     talk = len(users) + len(merchants)
     np.maximum.at(conv_end, rows.conv[:talk] - conv_base, rows.time[:talk])
     return DayTraffic(rows, conv.shop, conv.user, conv_end, harassment, breaches, conv.drawn)
+
+
+def simulate_automation(rng: np.random.Generator, world: World, day: DayInfo, conv_base: int,
+                        pool: ContentPool) -> MessageRows:
+    """2.11: the bot-operated account's day. Every hour, night included, a user writes and the bot answers
+    in about a second with the same long text; at 15:00 it sends one text to a batch of users who never
+    wrote to the shop (2.6 cold outreach), within minutes. Conversations are numbered from ``conv_base``;
+    uses its own random stream."""
+    shop, account = world.automation_shop, world.automation_account
+    n = 24 * AUTOMATION_CONVERSATIONS_PER_HOUR
+    start = day.start_ms + np.arange(n, dtype=np.int64) * HOUR_MS // AUTOMATION_CONVERSATIONS_PER_HOUR
+    start = start + rng.integers(0, 50 * MINUTE_MS, n)
+    users = 1 + rng.integers(0, world.user_pool, n)
+    conv = conv_base + np.arange(n, dtype=np.int64)
+    reply_text, broadcast_text = pool.segments["automation"][0], pool.segments["automation"][0] + 1
+    asked = message_rows(
+        np.full(n, shop), users, conv, ROLE_USER, np.full(n, -1), np.full(n, T_TEXT),
+        pool.sample(rng, "user_text", n), start,
+    )
+    answered = message_rows(
+        np.full(n, shop), users, conv, ROLE_MERCHANT, np.full(n, account), np.full(n, T_TEXT),
+        np.full(n, reply_text), start + rng.integers(*AUTOMATION_REPLY_MS, n),
+    )
+    k = AUTOMATION_BROADCAST_USERS
+    broadcast = message_rows(
+        np.full(k, shop), AUTOMATION_BROADCAST_USER_BASE + day.index * k + np.arange(k, dtype=np.int64),
+        conv_base + n + np.arange(k, dtype=np.int64),
+        ROLE_MERCHANT, np.full(k, account), np.full(k, T_TEXT), np.full(k, broadcast_text),
+        day.start_ms + AUTOMATION_BROADCAST_HOUR * HOUR_MS + np.arange(k, dtype=np.int64) * AUTOMATION_BROADCAST_GAP_MS,
+    )
+    return MessageRows.concat([asked, answered, broadcast])

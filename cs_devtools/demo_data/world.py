@@ -35,6 +35,8 @@ class World:
     user_pool: int
     first_month_key: int
     breaching: BoolArray  # shops whose merchant messages break the content rules (the others never do)
+    automation_shop: int  # 2.11: the shop one of whose accounts a bot operates
+    automation_account: int  # index of that account in account_names (a sub-account name, like a human's)
 
     @property
     def shops(self) -> int:
@@ -71,10 +73,15 @@ def build_world(rng: np.random.Generator, shops: int, start: date, user_pool: in
         if has_robot[s]:
             robot[s] = len(account_names)
             account_names.append(f"{name}-robot")
+    # 2.11: the first shop with the fast reply profile gets a bot-operated sub-account (no random draw)
+    automation_shop = next((s for s, p in enumerate(reply) if p.name == "fast"), 0)
+    automation_account = len(account_names)
+    account_names.append(f"{names[automation_shop]}-sub9")
     return World(
         shop_names=names, reply_profiles=reply, sat_profiles=sat, weight=weight / weight.sum(),
         n_accounts=n_accounts, account_offset=offsets, robot_account=robot, account_names=account_names,
         user_pool=user_pool, first_month_key=start.year * 12 + start.month, breaching=breaching,
+        automation_shop=automation_shop, automation_account=automation_account,
     )
 
 

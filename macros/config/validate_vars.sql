@@ -15,12 +15,36 @@
         ('harassment_stop_request_grace_minutes', 0), ('content_rules_negation_window_chars', 0),
         ('content_rules_guard_chunk_size', 1), ('content_rules_guard_max_terms', 1),
         ('content_rules_max_scan_chars', 10), ('future_event_tolerance_hours', 0),
+        ('automation_min_replies', 2), ('automation_template_min_users', 2),
+        ('automation_template_window_minutes', 1), ('automation_min_active_hours', 1), ('automation_min_signals', 1),
+        ('cold_outreach_silence_days', 1), ('cold_outreach_bulk_min_users', 1),
     ] %}
         {% set value = var(name) %}
         {% if value is boolean or not (value is number and value == value | int or (value is string and re.match('^[0-9]+$', value))) %}
             {% do errors.append(name ~ ' must be a whole number, not ' ~ tojson(value)) %}
         {% elif value | int < minimum %}
             {% do errors.append(name ~ ' must be at least ' ~ minimum ~ ', not ' ~ value) %}
+        {% endif %}
+    {% endfor %}
+
+    {#- whole numbers with an upper bound -#}
+    {% for name, maximum in [('automation_min_active_hours', 24), ('automation_min_signals', 4)] %}
+        {% set value = var(name) %}
+        {% if value is number and value | int > maximum %}
+            {% do errors.append(name ~ ' must be at most ' ~ maximum ~ ', not ' ~ value) %}
+        {% endif %}
+    {% endfor %}
+
+    {#- decimal numbers in a range (lowest, highest; none = unbounded) -#}
+    {% for name, lowest, highest in [
+        ('automation_max_human_chars_per_second', 0.1, none), ('automation_fast_reply_share', 0.01, 1),
+        ('automation_max_latency_cv', 0, none),
+    ] %}
+        {% set value = var(name) %}
+        {% if value is boolean or value is not number %}
+            {% do errors.append(name ~ ' must be a number, not ' ~ tojson(value)) %}
+        {% elif value < lowest or (highest is not none and value > highest) %}
+            {% do errors.append(name ~ ' must be between ' ~ lowest ~ ' and ' ~ (highest if highest is not none else 'any') ~ ', not ' ~ value) %}
         {% endif %}
     {% endfor %}
 

@@ -103,3 +103,17 @@
     {%- endif -%}
     {{ return(local_to_epoch_ms("timestamp '" ~ (var('as_of') | string | replace("'", "")) ~ "'")) }}
 {%- endmacro %}
+
+
+{#- a date or naive timestamp -> ISO weekday, 1 = Monday ... 7 = Sunday -#}
+{% macro iso_weekday(value) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'cs_rules')(value)) }}
+{%- endmacro %}
+
+{% macro default__iso_weekday(value) -%}
+    ((dayofweek({{ value }}) + 5) % 7 + 1)
+{%- endmacro %}
+
+{% macro duckdb__iso_weekday(value) -%}
+    isodow({{ value }})
+{%- endmacro %}

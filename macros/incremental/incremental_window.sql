@@ -214,6 +214,10 @@
         'harassment_stop_request_grace_minutes', 'content_rules_negation_window_chars',
         'content_rules_guard_chunk_size', 'content_rules_guard_max_terms', 'rule_evidence_models',
         'future_event_tolerance_hours', 'content_rules_max_scan_chars',
+        'automation_min_replies', 'automation_max_human_chars_per_second', 'automation_fast_reply_share',
+        'automation_max_latency_cv', 'automation_template_min_users', 'automation_template_window_minutes',
+        'automation_min_active_hours', 'automation_min_signals', 'cold_outreach_silence_days',
+        'cold_outreach_bulk_min_users',
     ]) }}
 {% endmacro %}
 

@@ -1,6 +1,7 @@
 {#-
     The 5-minute reply-rate measures over rows of consult_reply_pairs (3.1.1.1), shared by the daily
-    and monthly marts so that both count the same way.
+    and monthly marts so that both count the same way. Counted units in the assessment window are
+    assessed, pending or exempt (an assessment exemption, issue 15), each counted once.
 -#}
 {% macro reply_rate_measures() %}
     count(*) filter (where is_assessed) as consult_message_count,
@@ -9,7 +10,9 @@
         'count(*) filter (where is_assessed and is_replied_within_5min)',
         'count(*) filter (where is_assessed)',
     ) }} as reply_rate_5min,
-    count(*) filter (where is_counted_unit and is_in_assessment_window and is_pending) as pending_message_count,
+    count(*) filter (where is_counted_unit and is_in_assessment_window and is_pending and not is_exempt)
+        as pending_message_count,
+    count(*) filter (where is_counted_unit and is_in_assessment_window and is_exempt) as exempt_message_count,
     count(*) as user_message_count,
     count(*) filter (where not is_in_assessment_window) as outside_window_message_count,
     {{ percentile_cont('cast(reply_latency_seconds as double)', 0.5) }} filter (where is_assessed and is_replied)
@@ -37,6 +40,7 @@
             is_replied,
             is_replied_within_5min,
             is_pending,
+            is_exempt,
             reply_latency_seconds
         from {{ ref('consult_reply_pairs') }}
         where {{ in_incremental_window() }}

@@ -52,3 +52,22 @@
     {% endfor %}
     {{ return(metrics) }}
 {% endmacro %}
+
+
+{#-
+    How many further successes (timely replies, satisfied ratings), each adding one to the numerator and
+    the denominator, bring successes / total to a `>=` threshold t now: the least whole x >= 0 with
+    (successes + x) / (total + x) >= t, i.e. ceil((t * total - successes) / (1 - t)). 0 when already there
+    or nothing is assessed; null when it cannot be reached that way (t >= 1 and a miss exists) or the
+    comparator is not `>=`. `tolerance` absorbs the binary rounding of t (0.8 * 5 = 4.000000000000001).
+-#}
+{% macro further_successes_needed(successes, total, comparator, threshold, tolerance) -%}
+    case
+        when {{ comparator }} <> '>=' or {{ threshold }} is null then null
+        when {{ total }} = 0 or {{ successes }} >= {{ threshold }} * {{ total }} - {{ tolerance }} then cast(0 as bigint)
+        when {{ threshold }} >= 1 then null
+        else cast(greatest(
+            ceil(({{ threshold }} * {{ total }} - {{ successes }}) / (1 - {{ threshold }}) - {{ tolerance }}), 0
+        ) as bigint)
+    end
+{%- endmacro %}

@@ -31,5 +31,6 @@
             {% do statements.append(sql) %}
         {% endif %}
     {% endfor %}
-    {{ return(statements[0]) }}
+    {#- a seed with a header and no rows (assessment_exemptions) inserts nothing -#}
+    {{ return(statements[0] if statements else '') }}
 {% endmacro %}

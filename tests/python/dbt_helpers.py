@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -54,12 +55,14 @@ def run_dbt(
     db_path: Path,
     extra_env: Mapping[str, str] | None = None,
     check: bool = True,
+    project_dir: Path = REPO_ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` from the repo root against `raw_dir` and `db_path`; raise with its output on failure."""
+    """Run `dbt <args>` from `project_dir` (the repo root, or a copy of the project from `copy_project`)
+    against `raw_dir` and `db_path`; raise with its output on failure."""
     env = dbt_env(raw_dir, db_path, extra_env)
     result = subprocess.run(
         [dbt_executable(), *args],
-        cwd=REPO_ROOT,
+        cwd=project_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -68,6 +71,23 @@ def run_dbt(
     if check and result.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+PROJECT_FILES: tuple[str, ...] = ("dbt_project.yml", "profiles.yml")
+PROJECT_FOLDERS: tuple[str, ...] = ("models", "macros", "seeds", "analyses", "tests")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the dbt project (sources only) at `target`, for a test that edits a seed such as
+    seeds/assessment_exemptions.csv without touching the repository."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy(REPO_ROOT / name, target / name)
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(
+            REPO_ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "python")
+        )
+    return target
 
 
 def write_table(path: Path, rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> None:

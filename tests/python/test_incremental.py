@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from cs_devtools.demo_data import generate
-from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, query, run_dbt, write_table
+from tests.python.dbt_helpers import MESSAGE_SCHEMA, REPO_ROOT, copy_project, query, run_dbt, write_table
 
 COMPARED_TABLES = [
     "staging.stg_cs_raw__messages",
@@ -42,6 +42,13 @@ COMPARED_TABLES = [
     "intermediate.int_harassment__contact_after_stop_request",
     "main.content_rule_hits",
     "main.harassment_incidents",
+    "main.shop_monthly_satisfaction",
+    "main.account_monthly_reply_performance",
+    "main.shop_hourly_reply_profile",
+    "main.shop_month_to_date_risk",
+    "main.suspected_automation",
+    "main.cold_outreach_messages",
+    "main.shop_monthly_cold_outreach",
 ]
 
 
@@ -124,15 +131,24 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def full_build(raw_dir: Path, db_path: Path, extra_args: Sequence[str] = ()) -> None:
+def full_build(
+    raw_dir: Path, db_path: Path, extra_args: Sequence[str] = (), *, project_dir: Path = REPO_ROOT
+) -> None:
     """A reference build from scratch (models only: the incremental database runs the tests)."""
     args = ["build", "--resource-type", "seed", "--resource-type", "model", *extra_args]
-    run_dbt(args, raw_dir=raw_dir, db_path=db_path)
+    run_dbt(args, raw_dir=raw_dir, db_path=db_path, project_dir=project_dir)
 
 
-def incremental_build(raw_dir: Path, db_path: Path, extra_args: Sequence[str] = ()) -> None:
+def incremental_build(
+    raw_dir: Path, db_path: Path, extra_args: Sequence[str] = (), *, project_dir: Path = REPO_ROOT
+) -> None:
     """A plain `dbt build` (models and data tests) into a database that already holds earlier runs."""
-    run_dbt(["build", "--exclude", "test_type:unit", *extra_args], raw_dir=raw_dir, db_path=db_path)
+    run_dbt(
+        ["build", "--exclude", "test_type:unit", *extra_args],
+        raw_dir=raw_dir,
+        db_path=db_path,
+        project_dir=project_dir,
+    )
 
 
 def test_incremental_runs_equal_full_refresh(export: Path, tmp_path: Path) -> None:
@@ -244,6 +260,47 @@ def test_changed_settings_recompute_the_whole_history(export: Path, tmp_path: Pa
     # the same settings again: back to the incremental window
     incremental_build(raw, db, changed)
     assert query(db, "select is_settings_change from raw.incremental_window") == [(False,)]
+
+
+EXEMPTIONS_HEADER = "exemption_id,shop_id,clause,starts_at,ends_at,reason,approved_by\n"
+
+
+def test_changed_exemptions_recompute_the_whole_history(export: Path, tmp_path: Path) -> None:
+    """Rows added to seeds/assessment_exemptions.csv between two daily runs: the seed's checksum is in the
+    settings fingerprint, so the run recomputes the whole history (an exemption may reach back to any
+    day), and the result equals a full build with the same exemptions."""
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "assessment_exemptions.csv"
+    assert seed.read_text() == EXEMPTIONS_HEADER  # the repository ships a header and no rows
+    raw = tmp_path / "raw"
+    db = tmp_path / "db.duckdb"
+    days = sorted(p.stem for p in (export / "messages").glob("*.parquet"))
+    for day in days:
+        copy_day(export, raw, day)
+    incremental_build(raw, db, project_dir=project)
+    (shop,), = query(db, "select min(shop_id) from main.consult_reply_pairs where is_assessed")
+
+    # one shop's reply rate from the first day's evening to the second day's noon (crossing midnight),
+    # and every shop's satisfaction on the first three days
+    seed.write_text(
+        EXEMPTIONS_HEADER
+        + f"E1,{shop},3.1.1,{days[0]} 18:00:00,{days[1]} 12:00:00,platform outage,ops\n"
+        + f"E2,,3.1.2,{days[0]} 00:00:00,{days[3]} 00:00:00,approved closure,ops\n"
+    )
+    incremental_build(raw, db, project_dir=project)
+    assert query(db, "select is_settings_change, reprocess_from_date from raw.incremental_window") == [
+        (True, date(2000, 1, 1)),
+    ]
+    full_build(raw, tmp_path / "full.duckdb", project_dir=project)
+    assert_same_marts(db, tmp_path / "full.duckdb")
+    exempt = query(
+        db,
+        "select sum(exempt_message_count) filter (where shop_id = ?), "
+        "sum(exempt_message_count) filter (where shop_id <> ?), sum(exempt_rating_count) "
+        "from main.shop_monthly_assessment".replace("?", f"'{shop}'"),
+    )
+    (shop_exempt, other_exempt, ratings_exempt), = exempt
+    assert shop_exempt > 0 and other_exempt == 0 and ratings_exempt > 0
 
 
 def test_every_var_is_in_the_settings_fingerprint_or_exempt() -> None:

@@ -172,7 +172,10 @@ def test_pseudonyms_count_and_join_as_the_raw_ids_do(published_demo: Warehouse, 
 
 def test_pseudonym_format_and_python_twin(published_demo: Warehouse) -> None:
     key = (published_demo.db_path.parent / PSEUDONYM_KEY_FILE).read_text().strip()
-    sql = "select user_id, conversation_id, reply_account_id from main.consult_reply_pairs order by message_id limit 1"
+    sql = (
+        "select user_id, conversation_id, reply_account_id from main.consult_reply_pairs "
+        "where reply_account_id is not null order by message_id limit 1"
+    )
     raw = query(published_demo.db_path, sql)[0]
     published = query(published_demo.config.publish_path, sql)[0]
     assert published == (pseudonym(key, "u_", raw[0]), pseudonym(key, "c_", raw[1]), pseudonym(key, "a_", raw[2]))

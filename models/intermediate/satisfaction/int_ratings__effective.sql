@@ -1,7 +1,9 @@
 -- Every valid rating, marked effective or not (3.1.2). A repeated rating_id was already dropped in
 -- staging. When a user rates the same conversation again, the latest rating replaces the earlier
 -- ones (var rerating_policy = 'latest'; 'all' keeps every rating). Ratings without a conversation
--- id count one by one.
+-- id count one by one. A rating given inside an assessment exemption for 3.1.2 (int_assessment_exemptions,
+-- [starts_at, ends_at) platform time) is marked is_exempt: the re-rating choice is made first, so an exempt
+-- latest rating is not replaced by the earlier one it superseded (docs/decisions.md "Assessment exemptions").
 {#- vars are validated once, by the on-run-start hook (validate_vars) -#}
 {%- set policy = var('rerating_policy') %}
 
@@ -26,6 +28,15 @@ ratings as (
     {% endif %}
 ),
 
+exemptions_3_1_2 as (
+    select
+        shop_id,
+        starts_at_ms,
+        ends_at_ms
+    from {{ ref('int_assessment_exemptions') }}
+    where is_applied and is_for_3_1_2
+),
+
 ranked as (
     select
         *,
@@ -45,28 +56,34 @@ ranked as (
 
 final as (
     select
-        rating_id,
-        shop_id,
-        user_id,
-        conversation_id,
-        rating,
-        rating_source,
-        rated_at_ms,
-        rated_at,
-        rated_at_local,
-        activity_date,
-        assessment_month,
-        conversation_rating_count,
+        ranked.rating_id,
+        ranked.shop_id,
+        ranked.user_id,
+        ranked.conversation_id,
+        ranked.rating,
+        ranked.rating_source,
+        ranked.rated_at_ms,
+        ranked.rated_at,
+        ranked.rated_at_local,
+        ranked.activity_date,
+        ranked.assessment_month,
+        ranked.conversation_rating_count,
         case
-            when latest_rating_id is null or latest_rating_id = rating_id then null
-            else latest_rating_id
+            when ranked.latest_rating_id is null or ranked.latest_rating_id = ranked.rating_id then null
+            else ranked.latest_rating_id
         end as superseded_by_rating_id,
         {% if policy == 'latest' %}
-            latest_rating_id is null or latest_rating_id = rating_id as is_effective
+            ranked.latest_rating_id is null or ranked.latest_rating_id = ranked.rating_id as is_effective,
         {% else %}
-            true as is_effective
+            true as is_effective,
         {% endif %}
+        exemptions_3_1_2.ends_at_ms is not null as is_exempt
     from ranked
+    -- applied exemptions never overlap (int_assessment_exemptions), so a rating matches at most one
+    left join exemptions_3_1_2
+        on (exemptions_3_1_2.shop_id is null or ranked.shop_id = exemptions_3_1_2.shop_id)
+        and ranked.rated_at_ms >= exemptions_3_1_2.starts_at_ms
+        and ranked.rated_at_ms < exemptions_3_1_2.ends_at_ms
 )
 
 select * from final

@@ -21,7 +21,8 @@ reply_rate as (
         assessment_month,
         consult_message_count,
         replied_within_5min_count,
-        pending_message_count
+        pending_message_count,
+        exempt_message_count
     from {{ ref('shop_monthly_reply_rate') }}
 ),
 
@@ -35,7 +36,8 @@ satisfaction as (
         disappointed_count,
         user_initiated_rating_count,
         merchant_invited_rating_count,
-        system_pushed_rating_count
+        system_pushed_rating_count,
+        exempt_rating_count
     from {{ ref('shop_monthly_satisfaction') }}
 ),
 
@@ -131,6 +133,7 @@ final as (
         coalesce(reply_rate.consult_message_count, 0) as consult_message_count,
         coalesce(reply_rate.replied_within_5min_count, 0) as replied_within_5min_count,
         coalesce(reply_rate.pending_message_count, 0) as pending_message_count,
+        coalesce(reply_rate.exempt_message_count, 0) as exempt_message_count,
         coalesce(satisfaction.rating_count, 0) as rating_count,
         coalesce(satisfaction.satisfied_count, 0) as satisfied_count,
         coalesce(satisfaction.neutral_count, 0) as neutral_count,
@@ -138,6 +141,7 @@ final as (
         coalesce(satisfaction.user_initiated_rating_count, 0) as user_initiated_rating_count,
         coalesce(satisfaction.merchant_invited_rating_count, 0) as merchant_invited_rating_count,
         coalesce(satisfaction.system_pushed_rating_count, 0) as system_pushed_rating_count,
+        coalesce(satisfaction.exempt_rating_count, 0) as exempt_rating_count,
         {%- for m in metrics %}
             {%- if m.is_count %}
                 cast(coalesce(metric_values.{{ m.metric }}, 0) as bigint) as {{ m.metric }},

@@ -60,6 +60,16 @@ open_turns as (
     where open_turn_start_message_id is not null
 ),
 
+-- assessment exemptions for 3.1.1 (issue 15): a user message sent in [starts_at, ends_at) is not assessed
+exemptions_3_1_1 as (
+    select
+        shop_id,
+        starts_at_ms,
+        ends_at_ms
+    from {{ ref('int_assessment_exemptions') }}
+    where is_applied and is_for_3_1_1
+),
+
 window_messages as (
     select
         messages.message_id,
@@ -213,6 +223,18 @@ flagged as (
     cross join watermark
 ),
 
+-- applied exemptions never overlap (int_assessment_exemptions), so a message matches at most one
+with_exemptions as (
+    select
+        flagged.*,
+        exemptions_3_1_1.ends_at_ms is not null as is_exempt
+    from flagged
+    left join exemptions_3_1_1
+        on (exemptions_3_1_1.shop_id is null or flagged.shop_id = exemptions_3_1_1.shop_id)
+        and flagged.sent_at_ms >= exemptions_3_1_1.starts_at_ms
+        and flagged.sent_at_ms < exemptions_3_1_1.ends_at_ms
+),
+
 final as (
     select
         message_id,
@@ -238,8 +260,9 @@ final as (
         reply_message_id is not null as is_replied,
         is_replied_within_5min,
         is_pending,
-        is_counted_unit and is_in_assessment_window and not is_pending as is_assessed
-    from flagged
+        is_exempt,
+        is_counted_unit and is_in_assessment_window and not is_pending and not is_exempt as is_assessed
+    from with_exemptions
 )
 
 select * from final
