@@ -1,6 +1,7 @@
 -- Every string matched by exact lookup, normalised with the same macros as the messages: lexicon terms
--- (rules 2.3-2.9), allowlisted harmless phrases (垃圾分类 shields 垃圾), negation cues (这不是高仿) and users'
--- stop requests (rule 2.5). One row per term_kind / normalised term / clause / rule_code.
+-- (rules 2.3-2.9), allowlisted harmless phrases (垃圾分类 shields 垃圾), negation cues (这不是高仿), users'
+-- stop requests (rule 2.5) and the words of the slot rules' slots (term_kind slot, rule_code = the slot).
+-- One row per term_kind / normalised term / clause / rule_code.
 -- depends_on: {{ ref('content_rule_char_variants') }}
 
 with
@@ -23,6 +24,13 @@ allowlist as (
 stop_requests as (
     select term
     from {{ ref('content_rule_stop_requests') }}
+),
+
+slot_words as (
+    select
+        slot,
+        word
+    from {{ ref('content_rule_slot_words') }}
 ),
 
 negation_cues as (
@@ -71,6 +79,16 @@ all_terms as (
         null as rule_code,
         false as is_negatable
     from negation_cues
+
+    union all
+
+    select
+        'slot' as term_kind,
+        word as term,
+        null as clause,
+        slot as rule_code,
+        false as is_negatable
+    from slot_words
 ),
 
 folded as (
