@@ -1,4 +1,6 @@
--- Slot hits: one row per message / clause / rule_code where a slot rule of content_rule_slot_rules matches:
+-- Slot hits (and near-misses): one row per message / clause / rule_code where a slot rule of
+-- content_rule_slot_rules matches (is_negated: every match was cancelled by a negation cue, a near-miss for
+-- the review queue, not a hit):
 -- its slots' words (content_rule_slot_words) in order, each within max_gap_chars of the one before, in
 -- content_compact. A rule combines families of words (the user + a contempt predicate, a review + a menace,
 -- the platform's name + a notice marker + a demand, a counterfeit grade + the genuine article, a payment
@@ -123,16 +125,18 @@ checked_matches as (
     from classified_matches
 ),
 
+-- a message's negated matches of a clause / rule_code it has no hit for are near-misses, kept for review
 message_hits as (
     select
         message_id,
         clause,
         rule_code,
         'slot' as detector,
-        {{ arg_min('matched_text', ['char_position', '-length(matched_text)', 'matched_text']) }} as matched_text,
-        count(*) as match_count
+        {{ arg_min('matched_text', ['is_negated', 'char_position', '-length(matched_text)', 'matched_text']) }}
+            as matched_text,
+        count(*) as match_count,
+        min(is_negated) as is_negated
     from checked_matches
-    where not is_negated
     group by message_id, clause, rule_code
 ),
 
@@ -144,7 +148,8 @@ final as (
         message_hits.rule_code,
         message_hits.detector,
         message_hits.matched_text,
-        message_hits.match_count
+        message_hits.match_count,
+        message_hits.is_negated
     from message_hits
     inner join messages
         on message_hits.message_id = messages.message_id

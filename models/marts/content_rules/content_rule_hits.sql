@@ -49,7 +49,9 @@ slot_hits as (
         detector,
         matched_text
     from {{ ref('int_content_rule_hits__slot') }}
-    where {{ in_incremental_window() }}
+    where
+        not is_negated
+        and {{ in_incremental_window() }}
 ),
 
 pattern_hits as (
