@@ -212,6 +212,17 @@
 {%- endmacro %}
 
 
+{#- the slot rules' prefilter: all rules' regexes OR-ed into one (false when there is none) -#}
+{% macro cr_slot_guard(slot_rules) -%}
+    {%- if slot_rules | length == 0 -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return(cr_regexp_matches(
+        'content_compact', cr_regex_literal('(?:' ~ slot_rules | map(attribute='pattern') | join(')|(?:') ~ ')')
+    )) }}
+{%- endmacro %}
+
+
 {#-
     One branch per slot rule, UNION ALL-ed: the first match of the rule's constant regex in content_compact
     of `relation`, with its position. Columns: message_id, slot_rule_id, matched_text, char_position.

@@ -57,14 +57,7 @@ candidate_messages as {{ cr_materialized_cte() }} (
         message_id,
         content_compact
     from messages
-    {%- if slot_rules | length > 0 %}
-    where {{ cr_regexp_matches(
-        'content_compact',
-        cr_regex_literal('(?:' ~ slot_rules | map(attribute='pattern') | join(')|(?:') ~ ')')
-    ) }}
-    {%- else %}
-    where false
-    {%- endif %}
+    where {{ cr_slot_guard(slot_rules) }}
 ),
 
 -- one branch per slot rule (constant regexes), generated from the seeds at compile time

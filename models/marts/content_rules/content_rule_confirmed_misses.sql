@@ -26,7 +26,7 @@ latest_verdicts as (
             clause,
             verdict,
             reviewed_at,
-            row_number() over (partition by message_id, clause order by reviewed_at desc, verdict) as verdict_rank
+            row_number() over (partition by message_id, clause order by reviewed_at desc, verdict asc) as verdict_rank
         from verdicts
     ) as ranked
     where verdict_rank = 1

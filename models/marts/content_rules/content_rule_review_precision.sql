@@ -81,13 +81,11 @@ final as (
         coalesce(miss_counts.confirmed_miss_count, 0) as confirmed_miss_count
     from clause_months
     left join hit_counts
-        on
-            clause_months.clause = hit_counts.clause
-            and clause_months.assessment_month = hit_counts.assessment_month
+        on clause_months.clause = hit_counts.clause
+        and clause_months.assessment_month = hit_counts.assessment_month
     left join miss_counts
-        on
-            clause_months.clause = miss_counts.clause
-            and clause_months.assessment_month = miss_counts.assessment_month
+        on clause_months.clause = miss_counts.clause
+        and clause_months.assessment_month = miss_counts.assessment_month
 )
 
 select * from final

@@ -62,7 +62,7 @@ latest_verdicts as (
             clause,
             verdict,
             reviewed_at,
-            row_number() over (partition by message_id, clause order by reviewed_at desc, verdict) as verdict_rank
+            row_number() over (partition by message_id, clause order by reviewed_at desc, verdict asc) as verdict_rank
         from verdicts
     ) as ranked
     where verdict_rank = 1
@@ -133,9 +133,8 @@ final as (
         latest_verdicts.reviewed_at
     from queued
     left join latest_verdicts
-        on
-            queued.message_id = latest_verdicts.message_id
-            and queued.clause = latest_verdicts.clause
+        on queued.message_id = latest_verdicts.message_id
+        and queued.clause = latest_verdicts.clause
 )
 
 select * from final
