@@ -41,8 +41,8 @@ hit_counts as (
         clause,
         assessment_month,
         count(*) as reviewed_hit_count,
-        sum(case when verdict = 'breach' then 1 else 0 end) as confirmed_hit_count,
-        sum(case when verdict = 'not_breach' then 1 else 0 end) as rejected_hit_count
+        count(case when verdict = 'breach' then 1 end) as confirmed_hit_count,
+        count(case when verdict = 'not_breach' then 1 end) as rejected_hit_count
     from reviewed_hits
     group by clause, assessment_month
 ),
