@@ -16,7 +16,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Production builds leave the unit tests out (docs/decisions.md, "Unit tests"); `make test-dbt` runs them.
 PRODUCTION_BUILD_ARGS := --exclude-resource-type unit_test
 
-.PHONY: help venv venv-spark demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench \
+.PHONY: help venv venv-spark demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench pinyin-seed \
 	build-spark test-spark
 
 help:  ## list the targets
@@ -92,6 +92,9 @@ test-dbt: $(STAMP)  ## dbt seeds, models, unit and data tests on small generated
 # sqlfluff compiles every model; the assessment pivots over the rule catalog, so lint against a
 # database holding the seeds (its own, so it never touches a build).
 LINT_DB := warehouse/lint/cs_rules.duckdb
+
+pinyin-seed: $(STAMP)  ## regenerate seeds/content_rules/content_rule_pinyin.csv (pypinyin) from the lexicon's characters
+	$(BIN)/python -m cs_devtools.pinyin_seed
 
 lint: $(STAMP)  ## ruff + mypy --strict on the Python, sqlfluff (dbt templater) on every model
 	$(BIN)/ruff check cs_tools cs_devtools dashboard tests/python

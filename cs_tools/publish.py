@@ -70,7 +70,13 @@ REQUIRED_MARTS: tuple[str, ...] = (
     "cold_outreach_messages",
     "shop_monthly_cold_outreach",
 )
-OPTIONAL_MARTS: tuple[str, ...] = ("harassment_incidents",)
+OPTIONAL_MARTS: tuple[str, ...] = (
+    "harassment_incidents",
+    # the content rules' review loop: evidence masked and message text dropped by PERSONAL_COLUMNS
+    "content_rule_review_queue",
+    "content_rule_review_precision",
+    "content_rule_confirmed_misses",
+)
 SEEDS: tuple[tuple[str, str], ...] = (("reference", "rule_catalog"),)
 AUDIT_SCHEMA = "audit"
 AUDIT_PREFIXES: tuple[str, ...] = ("rejected_", "duplicate_")

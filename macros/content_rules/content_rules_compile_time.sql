@@ -162,3 +162,104 @@
     {%- endif -%}
     {{ return(branches | join('\n\n    union all\n')) }}
 {%- endmacro %}
+
+
+{#-
+    The slot-rule seed as a list of dicts, each with its constant RE2 `pattern`: the rule's slots in order,
+    each an alternation of its normalised words (longest first), joined by a gap of at most max_gap_chars
+    characters that stays inside one clause (no , ! ? ; :) unless gap_crosses_clause. RE2 runs in time linear
+    in the text, so a rule's cost does not depend on how the words combine. Slot words come normalised from
+    int_content_rule_terms (term_kind `slot`, rule_code = the slot's name). Empty while a seed is not loaded.
+-#}
+{% macro cr_slot_rule_rows() -%}
+    {%- set rules_relation = ref('content_rule_slot_rules') -%}
+    {%- set terms_relation = ref('int_content_rule_terms') -%}
+    {%- set slot_rules = [] -%}
+    {%- if not (cr_relation_exists(rules_relation) and cr_relation_exists(terms_relation)) -%}
+        {{ return(slot_rules) }}
+    {%- endif -%}
+    {%- set word_rows = cr_query_rows(
+        'select rule_code, term_normalised from ' ~ terms_relation
+        ~ " where term_kind = 'slot' order by rule_code, length(term_normalised) desc, term_normalised"
+    ) -%}
+    {%- set words = {} -%}
+    {%- for row in word_rows -%}
+        {%- if row[0] not in words -%}
+            {%- do words.update({row[0]: []}) -%}
+        {%- endif -%}
+        {%- do words[row[0]].append(cr_regex_escape(row[1])) -%}
+    {%- endfor -%}
+    {%- set rule_rows = cr_query_rows(
+        'select slot_rule_id, first_slot, second_slot, third_slot, max_gap_chars, gap_crosses_clause from '
+        ~ rules_relation ~ ' order by slot_rule_id'
+    ) -%}
+    {%- for row in rule_rows -%}
+        {%- set slots = [row[1], row[2]] + ([row[3]] if row[3] else []) -%}
+        {%- set gap_class = '.' if row[5] else '[^,!?;:]' -%}
+        {%- set gap = gap_class ~ '{0,' ~ (row[4] | int) ~ '}' -%}
+        {%- set parts = [] -%}
+        {%- for slot in slots -%}
+            {%- if slot not in words -%}
+                {{ exceptions.raise_compiler_error(
+                    'content_rule_slot_rules: slot ' ~ slot ~ ' of ' ~ row[0] ~ ' has no word in content_rule_slot_words'
+                ) }}
+            {%- endif -%}
+            {%- do parts.append('(?:' ~ words[slot] | join('|') ~ ')') -%}
+        {%- endfor -%}
+        {%- do slot_rules.append({'slot_rule_id': row[0], 'pattern': parts | join(gap)}) -%}
+    {%- endfor -%}
+    {{ return(slot_rules) }}
+{%- endmacro %}
+
+
+{#- the slot rules' prefilter: all rules' regexes OR-ed into one (false when there is none) -#}
+{% macro cr_slot_guard(slot_rules) -%}
+    {%- if slot_rules | length == 0 -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return(cr_regexp_matches(
+        'content_compact', cr_regex_literal('(?:' ~ slot_rules | map(attribute='pattern') | join(')|(?:') ~ ')')
+    )) }}
+{%- endmacro %}
+
+
+{#-
+    One branch per slot rule, UNION ALL-ed: the first match of the rule's constant regex in content_compact
+    of `relation`, with its position. Columns: message_id, slot_rule_id, matched_text, char_position.
+-#}
+{% macro cr_slot_match_branches(slot_rules, relation) -%}
+    {%- set branches = [] -%}
+    {%- for slot_rule in slot_rules -%}
+        {%- set branch -%}
+    select
+        message_id,
+        slot_rule_id,
+        matched_text,
+        instr(content_compact, matched_text) as char_position
+    from (
+        select
+            message_id,
+            content_compact,
+            {{ sql_literal(slot_rule.slot_rule_id) }} as slot_rule_id,
+            {{ cr_regexp_extract('content_compact', cr_regex_literal(slot_rule.pattern), '0') }} as matched_text
+        from {{ relation }}
+        where {{ cr_regexp_matches('content_compact', cr_regex_literal(slot_rule.pattern)) }}
+    ) as extracted
+    where matched_text <> ''
+        {%- endset -%}
+        {%- do branches.append(branch) -%}
+    {%- endfor -%}
+    {%- if branches | length == 0 -%}
+        {%- set empty -%}
+    select
+        message_id,
+        cast(null as string) as slot_rule_id,
+        cast(null as string) as matched_text,
+        cast(null as bigint) as char_position
+    from {{ relation }}
+    where false
+        {%- endset -%}
+        {%- do branches.append(empty) -%}
+    {%- endif -%}
+    {{ return(branches | join('\n\n    union all\n')) }}
+{%- endmacro %}

@@ -23,7 +23,7 @@ from tests.python.dbt_helpers import REPO_ROOT, query, run_dbt, write_raw
 
 LABELLED_CSV = REPO_ROOT / "tests" / "fixtures" / "content_rules_labelled.csv"
 CLAUSES = ("2.3", "2.4", "2.5", "2.7", "2.8", "2.9")
-MIN_SCORE = 0.9
+MIN_SCORE = 0.97
 SHANGHAI = timezone(timedelta(hours=8))
 
 # the behavioural rule's defaults, restated here so a change of default is a visible test change
@@ -93,11 +93,76 @@ NORMALISATION_PROBES = [
 ]
 
 
+# slot-rule probes: (message_id, content, slot rule it exercises or "negated" / "trap", expected
+# (clause, rule_code) pairs from int_content_rule_hits__slot). Written apart from the labelled set.
+SLOT_PROBES: list[tuple[str, str, str, set[tuple[str, str]]]] = [
+    ("slot_contempt_user", "就你这智商还来买东西", "contempt_for_the_user", {("2.4", "insult")}),
+    ("slot_contempt_kind", "你们这种顾客最难伺候", "contempt_your_kind", {("2.4", "insult")}),
+    ("slot_threat_trigger", "再投诉一次，保证让人后悔", "threat_after_trigger", {("2.5", "intimidation")}),
+    ("slot_threat_user", "你会付出代价", "threat_to_the_user", {("2.5", "intimidation")}),
+    ("slot_threat_known", "我清楚你单位在哪", "threat_personal_data_known", {("2.5", "intimidation")}),
+    ("slot_threat_held", "你的手机号在我这", "threat_personal_data_held", {("2.5", "intimidation")}),
+    ("slot_threat_data_menace", "你家那栋楼我去过，想清楚再评价", "threat_personal_data_menace",
+     {("2.5", "intimidation")}),
+    ("slot_threat_warning", "当心你家里人", "threat_warning_personal", {("2.5", "intimidation")}),
+    ("slot_pyramid_recruit", "发展下级越多分红越多", "pyramid_recruit_payout", {("2.7", "pyramid_scheme")}),
+    ("slot_pyramid_payout", "收益全靠拉新", "pyramid_payout_recruit", {("2.7", "pyramid_scheme")}),
+    ("slot_review_reward", "追评就送现金", "review_for_reward", {("2.7", "platform_order")}),
+    ("slot_grade_product", "5A做工，细节到位", "counterfeit_grade_product", {("2.8", "counterfeit")}),
+    ("slot_product_grade", "专柜原版开模", "counterfeit_product_grade", {("2.8", "counterfeit")}),
+    ("slot_identical_brand", "跟专柜一毛一样", "counterfeit_identical_to_brand", {("2.8", "counterfeit")}),
+    ("slot_same_logo", "同样的商标", "counterfeit_same_logo", {("2.8", "counterfeit")}),
+    ("slot_platform_notice", "快手客服中心通知：请今日内补缴运费", "platform_notice_demand",
+     {("2.9", "platform_impersonation")}),
+    ("slot_pay_instrument", "云闪付转过来就行", "payment_instrument_transfer", {("2.3", "payment_account")}),
+    ("slot_pay_transfer", "直接打款到我的账户", "payment_transfer_instrument", {("2.3", "payment_account")}),
+    ("slot_pay_scan", "扫这个码付尾款", "payment_scan_my_code", {("2.3", "payment_account")}),
+    ("slot_pay_go_via", "这单走对公", "payment_go_via_instrument", {("2.3", "payment_account")}),
+    ("slot_platform_disparaged", "这平台就是垃圾", "platform_disparaged_insult / platform_disparaged_order",
+     {("2.4", "disparagement"), ("2.7", "disparagement")}),
+    ("slot_negated_payment", "请勿用支付宝转账给任何人", "negated", set()),
+    ("slot_negated_notice", "谨防冒充快手官方客服要求您点击链接", "negated", set()),
+    ("slot_negated_pyramid", "如果有人让你发展下级赚分红请举报", "negated", set()),
+    ("slot_negated_grade", "不是1:1版本，是正品", "negated", set()),
+    ("slot_trap_hello", "你好，请问穷游背包要哪个颜色", "trap", set()),
+    ("slot_trap_scan", "扫描包装上的二维码验真", "trap", set()),
+    ("slot_trap_platform", "快手平台会在48小时内处理", "trap", set()),
+    ("slot_trap_ratio", "丢件一比一赔付", "trap", set()),
+    ("slot_trap_team", "我们团队会尽快处理您的问题", "trap", set()),
+]
+
+
+# disguise probes: (message_id, content, expected clauses in content_rule_hits). Pinyin in place of characters
+# (whole or one character), zero-width / NUL characters and punctuation between characters, full-width and
+# circled forms; and pinyin that only looks like a term.
+DISGUISE_PROBES: list[tuple[str, str, set[str]]] = [
+    ("dis_pinyin_whole", "这个是gaofang的", {"2.8"}),
+    ("dis_pinyin_whole_spaced", "jia huo 也有便宜的", {"2.8"}),
+    ("dis_pinyin_one_char", "可以用支fu宝转账", {"2.3"}),
+    ("dis_pinyin_one_char_end", "这款高fang，细节好", {"2.8"}),
+    ("dis_pinyin_wechat", "加我wei信聊", {"2.3"}),
+    ("dis_zero_width", "高\u200b仿\u200d包包", {"2.8"}),
+    ("dis_nul", "加\x00微\x00信", {"2.3"}),
+    ("dis_punctuation", "傻.逼", {"2.4"}),
+    ("dis_fullwidth", "ＡＡＡ级品质，和正品一样", {"2.8"}),
+    ("dis_circled", "电话①③⑧①②③④⑤⑥⑦⑧", {"2.3"}),
+    ("dis_pinyin_inside_word", "fangxiang盘套", set()),
+    ("dis_pinyin_not_a_term", "gao fang zi jiu shi gao lou", set()),
+]
+
+
 def probe_messages() -> list[dict[str, Any]]:
     start = datetime(2025, 12, 2, 9, 0, 0)
     return [
         message(probe[0], shop="shop_probe", user=f"user_{probe[0]}", role="merchant", content=probe[1], at=start)
         for probe in NORMALISATION_PROBES
+    ] + [
+        message(probe[0], shop="shop_slot_probe", user=f"user_{probe[0]}", role="merchant", content=probe[1], at=start)
+        for probe in SLOT_PROBES
+    ] + [
+        message(probe[0], shop="shop_disguise_probe", user=f"user_{probe[0]}", role="merchant", content=probe[1],
+                at=start)
+        for probe in DISGUISE_PROBES
     ]
 
 
@@ -266,6 +331,51 @@ def test_normalisation_forms(built: EvalBuild) -> None:
     actual = {row[0]: row[1:] for row in rows}
     for message_id, _content, norm, compact, digits in NORMALISATION_PROBES:
         assert actual[message_id] == (norm, compact, digits), message_id
+
+
+def test_every_slot_rule_has_a_probe() -> None:
+    with (REPO_ROOT / "seeds" / "content_rules" / "content_rule_slot_rules.csv").open(encoding="utf-8") as handle:
+        rule_ids = {row["slot_rule_id"] for row in csv.DictReader(handle)}
+    probed = {name.strip() for probe in SLOT_PROBES for name in probe[2].split("/")}
+    assert rule_ids <= probed, sorted(rule_ids - probed)
+
+
+def test_slot_rules_on_probes(built: EvalBuild) -> None:
+    """Each slot family fires on a sentence written for it; negated uses are near-misses, not hits; traps give
+    nothing."""
+    rows = query(
+        built.db_path,
+        "select message_id, clause, rule_code, is_negated from intermediate.int_content_rule_hits__slot "
+        "where message_id like 'slot_%'",
+    )
+    actual: dict[str, set[tuple[str, str]]] = {}
+    near_misses: set[str] = set()
+    for message_id, clause, rule_code, is_negated in rows:
+        if is_negated:
+            near_misses.add(message_id)
+        else:
+            actual.setdefault(message_id, set()).add((clause, rule_code))
+    assert near_misses == {probe[0] for probe in SLOT_PROBES if probe[2] == "negated"}
+    expected = {probe[0]: probe[3] for probe in SLOT_PROBES}
+    differences = {
+        message_id: (want, actual.get(message_id, set()))
+        for message_id, want in expected.items()
+        if actual.get(message_id, set()) != want
+    }
+    assert not differences, differences
+
+
+def test_disguises_are_folded(built: EvalBuild) -> None:
+    rows = query(built.db_path, "select message_id, clause from main.content_rule_hits where message_id like 'dis_%'")
+    actual: dict[str, set[str]] = {}
+    for message_id, clause in rows:
+        actual.setdefault(message_id, set()).add(clause)
+    differences = {
+        message_id: (want, actual.get(message_id, set()))
+        for message_id, _content, want in DISGUISE_PROBES
+        if actual.get(message_id, set()) != want
+    }
+    assert not differences, differences
 
 
 def test_luhn_macro(built: EvalBuild) -> None:

@@ -1,9 +1,10 @@
 -- Content-rule hits of the shop's messages (rules 2.3, 2.4, 2.5, 2.7, 2.8, 2.9): one row per message /
--- clause / rule_code, found by the lexicon, the regex patterns or the harassment behaviour (a 2.5
--- incident's breach message), with the chapter-4 violation category of the clause from the rule_catalog
--- version in force on the day the message was sent (5.1; none for 2.7 / 2.8). When a lexicon entry and a
--- pattern share a rule_code on one message, the pattern's match is kept. The messages' other columns come
--- from stg_cs_raw__messages (the normalised model is narrow). See docs/content_rules.md.
+-- clause / rule_code, found by the lexicon, the regex patterns, the slot rules or the harassment
+-- behaviour (a 2.5 incident's breach message), with the chapter-4 violation category of the clause from
+-- the rule_catalog version in force on the day the message was sent (5.1; none for 2.7 / 2.8). When
+-- detectors share a rule_code on one message, the most specific match is kept: pattern, lexicon, slot.
+-- The messages' other columns come from stg_cs_raw__messages (the normalised model is narrow).
+-- See docs/content_rules.md.
 -- Incremental: replaces the window's days.
 {{ config(
     materialized='incremental',
@@ -39,6 +40,19 @@ lexicon_hits as (
         matched_text
     from {{ ref('int_content_rule_hits__lexicon') }}
     where {{ in_incremental_window() }}
+),
+
+slot_hits as (
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text
+    from {{ ref('int_content_rule_hits__slot') }}
+    where
+        not is_negated
+        and {{ in_incremental_window() }}
 ),
 
 pattern_hits as (
@@ -117,6 +131,17 @@ all_hits as (
         detector,
         matched_text,
         3 as detector_rank
+    from slot_hits
+
+    union all
+
+    select
+        message_id,
+        clause,
+        rule_code,
+        detector,
+        matched_text,
+        4 as detector_rank
     from behaviour_hits
 ),
 
