@@ -196,6 +196,8 @@ for one N (`make bench BENCH_MESSAGES=...`); a new run for the same N replaces i
 - **incremental**: one more day's files are added to the export and a plain `dbt build` (no
   `--full-refresh`) runs on the same database.
 - The floor's per shop-month counts are compared with `main.shop_monthly_assessment` in every run.
+- **Where the time goes**: wall-clock phases (start-up, parse, on-run-start hooks, nodes, on-run-end hooks,
+  exit; they add up to the wall time) from run_results.json's timestamps, then summed node times per kind.
 - **Spark** (when Java, pyspark and dbt-spark are installed; `BENCH_SPARK=off` leaves it out): the same
   full `dbt build` on dbt-spark's local session, once per master (`local[1]`, `local[2]`), each on a fresh
   warehouse; wall, CPU and peak memory of the whole tree (dbt, pyspark, the JVM); "stage" is
