@@ -285,8 +285,8 @@ def test_spark_raw_file_checks_and_quarantine_equal_duckdb(tmp_path: Path) -> No
     assert 'no-sent-at.parquet: missing required column "sent_at_ms"' in problems
     assert "good-day.parquet:" not in problems and "second day" not in problems
 
-    build = ["build", "--select", "+stg_cs_raw__messages", "rejected_files", "--exclude", "test_type:unit",
-             *QUARANTINE_VARS]
+    build = ["build", "--select", "+stg_cs_raw__messages", "rejected_files", "--resource-type", "seed",
+             "--resource-type", "model", *QUARANTINE_VARS]
     spark_build(raw, tmp_path, build)
     spark_rows = spark_show(raw, tmp_path, QUARANTINE_RESULT.format(
         rejected_files="{{ ref('rejected_files') }}", staged="{{ ref('stg_cs_raw__messages') }}"))
