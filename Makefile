@@ -112,12 +112,15 @@ BENCH_TEMP_DIR ?=
 BENCH_REPORT ?= docs/benchmark.md
 BENCH_DBT_ARGS ?= $(PRODUCTION_BUILD_ARGS)
 BENCH_REPEAT ?= 1
+BENCH_SPARK ?= auto
+BENCH_SPARK_MASTERS ?= local[1],local[2]
 
-bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR)
+bench: $(STAMP)  ## benchmark report into docs/benchmark.md (BENCH_MESSAGES, _THREADS, _MEMORY, _TEMP_DIR, _SPARK)
 	nice -n 10 $(BIN)/python -m cs_devtools.bench --messages $(BENCH_MESSAGES) --threads $(BENCH_THREADS) \
 		--memory-limit $(BENCH_MEMORY) --workdir $(BENCH_WORKDIR) \
 		$(if $(BENCH_TEMP_DIR),--temp-dir $(BENCH_TEMP_DIR)) --report $(BENCH_REPORT) \
-		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT)
+		--dbt-args "$(BENCH_DBT_ARGS)" --repeat $(BENCH_REPEAT) \
+		--spark $(BENCH_SPARK) --spark-masters "$(BENCH_SPARK_MASTERS)"
 
 clean:  ## remove build products (not .venv, not data)
 	rm -rf target logs warehouse/spark warehouse/spark_build.duckdb warehouse/*.duckdb warehouse/*.wal warehouse/*.lock warehouse/duckdb_tmp warehouse/test

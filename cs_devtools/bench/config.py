@@ -30,6 +30,10 @@ class BenchConfig:
     keep_data: bool = False
     dbt_args: tuple[str, ...] = ()  # extra `dbt build` arguments (default none: the plain build)
     repeat: int = 1  # full builds and floors, alternated; the fastest of each is reported
+    spark: str = "off"  # auto (when Java, pyspark and dbt-spark are there) | on | off: the Spark column (spark.py)
+    spark_masters: tuple[str, ...] = ("local[1]", "local[2]")  # one full Spark build each; the last one's
+    # warehouse gets the incremental day
+    spark_driver_memory: str = "3g"
 
     @property
     def generated_dir(self) -> Path:

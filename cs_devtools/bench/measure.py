@@ -28,6 +28,7 @@ class Measured:
     log_path: Path
     cpu_seconds: float = 0.0  # user + system CPU time of the tree: less sensitive than wall time to other load
     load_before: float = 0.0  # 1-minute load average when it started (others' jobs share the machine)
+    started_at: float = 0.0  # epoch seconds when it started (dbt's run_results timestamps are epoch too)
 
     @property
     def ok(self) -> bool:
@@ -90,13 +91,20 @@ def _process_tree(root_pid: int) -> list[int]:
     return tree
 
 
-def _tree_rss_bytes(root_pid: int) -> int:
-    """Sum of resident memory over the process tree (0 once it has gone)."""
+def _tree_rss_bytes(root_pid: int, cpu_seen: dict[int, float] | None = None) -> int:
+    """Sum of resident memory over the process tree (0 once it has gone); ``cpu_seen`` gets each live
+    process's own user + system seconds so far (a JVM that pyspark starts and never waits for is
+    missing from wait4's figure)."""
     page = os.sysconf("SC_PAGE_SIZE")
+    ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in _process_tree(root_pid):
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+            if cpu_seen is not None:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                fields = stat[stat.rfind(")") + 2:].split()  # fields[11], [12]: utime, stime in ticks
+                cpu_seen[pid] = max(cpu_seen.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / ticks)
         except (OSError, IndexError, ValueError):
             continue
     return total
@@ -107,15 +115,17 @@ def run_measured(command: Sequence[str], *, env: Mapping[str, str], log_path: Pa
     """Run ``command`` from the repo root, output to ``log_path``; time it and track its peak memory."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     peak = [0]
+    cpu_seen: dict[int, float] = {}
     load_before = os.getloadavg()[0]
     with log_path.open("w", encoding="utf-8") as log:
+        started_at = time.time()
         started = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=REPO_ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def poll() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss_bytes(process.pid))
+                peak[0] = max(peak[0], _tree_rss_bytes(process.pid, cpu_seen))
                 done.wait(poll_seconds)
 
         poller = threading.Thread(target=poll, daemon=True)
@@ -125,6 +135,9 @@ def run_measured(command: Sequence[str], *, env: Mapping[str, str], log_path: Pa
         done.set()
         poller.join()
         process.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for
-    return Measured(seconds, process.returncode, usage.ru_maxrss * 1024, peak[0], log_path,
-                    usage.ru_utime + usage.ru_stime, load_before)
+    # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for.
+    # CPU: wait4 counts only descendants someone waited for; the polled sum catches the others (up to the
+    # last poll); the larger of the two.
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(cpu_seen.values()))
+    return Measured(seconds, process.returncode, usage.ru_maxrss * 1024, peak[0], log_path, cpu, load_before,
+                    started_at)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from cs_devtools.bench.config import COMPARED_COLUMNS, PAIRING_MODELS, TOP_N
 from cs_devtools.bench.measure import Measured
+from cs_devtools.bench.profile import render_profile
 from cs_devtools.bench.results import BenchResult, BuildResult, NodeTiming
+from cs_devtools.bench.spark import render_spark_table
 
 
 def _s(seconds: float | None) -> str:
@@ -117,6 +119,25 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     return rows
 
 
+NODE_TYPES = ("seed", "model", "test", "unit_test")
+
+
+def spark_profiles(result: BenchResult) -> list[str]:
+    """Where the time goes in the last Spark master's full and incremental builds, and their top nodes."""
+    if result.spark is None or not result.spark.full_builds:
+        return []
+    lines: list[str] = []
+    runs = [("full build", result.spark.full_builds[-1]), ("incremental build", result.spark.incremental)]
+    for title, run in runs:
+        if run is None or run.build.profile is None:
+            continue
+        name = f"Spark `{run.master}` {title}"
+        lines += render_profile(name, run.build.profile, run.build.measured.seconds)
+        lines += [f"Top {TOP_N} nodes (any kind), {name}:", "",
+                  *_node_table(run.build.top(NODE_TYPES), run.build.measured.seconds), ""]
+    return lines
+
+
 def render_section(result: BenchResult) -> str:
     """The markdown section for one N."""
     config, env = result.config, result.environment
@@ -134,17 +155,24 @@ def render_section(result: BenchResult) -> str:
         "|---|---|",
         *[f"| {name} | {value} |" for name, value in summary_rows(result)],
         "",
+        *render_spark_table(result.spark, result.full_build, result.incremental_build),
     ]
     for title, build in (("full build", result.full_build), ("incremental build", result.incremental_build)):
         if build is None:
             continue
         if build.failure:
             lines += [f"**The {title} failed**: {build.failure} (log: `{build.measured.log_path}`).", ""]
-        lines += [f"Top {TOP_N} models, {title}:", "",
-                  *_node_table(build.top(["model"]), build.measured.seconds), ""]
+        if build.profile is not None:
+            lines += render_profile(title, build.profile, build.measured.seconds)
         if title == "full build":
+            lines += [f"Top {TOP_N} models, {title}:", "",
+                      *_node_table(build.top(["model"]), build.measured.seconds), ""]
             lines += [f"Top {TOP_N} tests (data and unit), {title}:", "",
                       *_node_table(build.top(["test", "unit_test"]), build.measured.seconds), ""]
+        else:
+            lines += [f"Top {TOP_N} nodes (any kind), {title}:", "",
+                      *_node_table(build.top(NODE_TYPES), build.measured.seconds), ""]
+    lines += spark_profiles(result)
     if result.floor_mismatches:
         lines += ["Floor vs mart differences (first 20):", "", *[f"- {m}" for m in result.floor_mismatches[:20]], ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -168,6 +196,14 @@ for one N (`make bench BENCH_MESSAGES=...`); a new run for the same N replaces i
 - **incremental**: one more day's files are added to the export and a plain `dbt build` (no
   `--full-refresh`) runs on the same database.
 - The floor's per shop-month counts are compared with `main.shop_monthly_assessment` in every run.
+- **Where the time goes**: wall-clock phases (start-up, parse, on-run-start hooks, nodes, on-run-end hooks,
+  exit; they add up to the wall time) from run_results.json's timestamps, then summed node times per kind.
+- **Spark** (when Java, pyspark and dbt-spark are installed; `BENCH_SPARK=off` leaves it out): the same
+  full `dbt build` on dbt-spark's local session, once per master (`local[1]`, `local[2]`), each on a fresh
+  warehouse; wall, CPU and peak memory of the whole tree (dbt, pyspark, the JVM); "stage" is
+  `cs_tools.spark_stage` copying the published tables into DuckDB (not part of the build); "parity"
+  compares every staged table with the DuckDB build's, row for row. The last master's warehouse also
+  gets the incremental day, compared with DuckDB's incremental result.
 """
 
 

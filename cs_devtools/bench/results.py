@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cs_devtools.bench.config import TOP_N, BenchConfig
 from cs_devtools.bench.measure import Measured
+from cs_devtools.bench.profile import PhaseProfile
+
+if TYPE_CHECKING:
+    from cs_devtools.bench.spark import SparkResult
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class BuildResult:
     measured: Measured
     nodes: list[NodeTiming]
     failure: str | None = None
+    profile: PhaseProfile | None = None  # where the wall time went (profile.py)
 
     def total(self, resource_type: str) -> float:
         return sum(node.seconds for node in self.nodes if node.resource_type == resource_type)
@@ -59,6 +65,7 @@ class BenchResult:
     floor_shop_months: int = 0
     incremental_build: BuildResult | None = None
     database_bytes: int = 0
+    spark: SparkResult | None = None  # the Spark column (None: not requested)
 
     @property
     def full_build(self) -> BuildResult | None:

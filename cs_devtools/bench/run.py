@@ -13,12 +13,14 @@ from pathlib import Path
 from cs_devtools.bench.config import BenchConfig
 from cs_devtools.bench.floor import compare_floor_with_mart, floor_command
 from cs_devtools.bench.measure import Measured, environment_info, run_measured
+from cs_devtools.bench.profile import read_phase_profile
 from cs_devtools.bench.results import BenchResult, BuildResult, NodeTiming
 
 
 def prepare_workdir(config: BenchConfig) -> None:
     """Remove what a previous run left in WORKDIR (data, database, logs) and create the folders."""
-    for path in (config.generated_dir, config.raw_dir, config.workdir / "logs", config.workdir / "target"):
+    for path in (config.generated_dir, config.raw_dir, config.workdir / "logs", config.workdir / "target",
+                 config.workdir / "spark"):
         shutil.rmtree(path, ignore_errors=True)
     if config.temp_dir is None:  # a spill folder given by the user is never deleted, only our own
         shutil.rmtree(config.duckdb_temp_dir, ignore_errors=True)
@@ -120,13 +122,16 @@ def describe_failure(measured: Measured, nodes: Sequence[NodeTiming]) -> str | N
     return "; ".join(parts)
 
 
-def run_dbt_build(config: BenchConfig, phase: str) -> BuildResult:
-    """`dbt build` (plus config.dbt_args, never --full-refresh) on the raw folder, measured."""
-    env = dbt_env(config, phase)
+def run_dbt_build(config: BenchConfig, phase: str, env: dict[str, str] | None = None) -> BuildResult:
+    """`dbt build` (plus config.dbt_args, never --full-refresh) on the raw folder, measured (``env``: another
+    target's environment, default the DuckDB one)."""
+    env = env if env is not None else dbt_env(config, phase)
     measured = run_measured([dbt_executable(), "build", *config.dbt_args], env=env,
                             log_path=config.workdir / f"dbt_build_{phase}.log")
-    nodes = read_run_results(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
-    return BuildResult(measured, nodes, describe_failure(measured, nodes))
+    run_results = Path(env["DBT_TARGET_PATH"]) / "run_results.json"
+    nodes = read_run_results(run_results)
+    profile = read_phase_profile(run_results, measured.started_at, measured.started_at + measured.seconds)
+    return BuildResult(measured, nodes, describe_failure(measured, nodes), profile)
 
 
 def run_benchmark(config: BenchConfig) -> BenchResult:
@@ -156,18 +161,23 @@ def run_benchmark(config: BenchConfig) -> BenchResult:
         result.floor_shop_months, result.floor_mismatches = compare_floor_with_mart(floor_out, config.db_path)
     if not last_build.measured.ok:
         return result
+    from cs_devtools.bench import spark  # spark.py builds on this module
+
+    result.spark = spark.run_spark_full_builds(config, config.db_path)
 
     link_days(config, include_added_day=True)
     added = f"{config.added_day.isoformat()}.parquet"
     result.messages_added = parquet_rows([config.raw_dir / "messages" / added])
     result.incremental_build = run_dbt_build(config, "incremental")
     result.database_bytes = config.db_path.stat().st_size if config.db_path.exists() else 0
+    if result.incremental_build.measured.ok:
+        spark.run_spark_incremental(config, result.spark, config.db_path)
     return result
 
 
 def clean_data(config: BenchConfig) -> None:
     """Delete generated data, the database and our spill folder (logs and run_results stay)."""
-    for path in (config.generated_dir, config.raw_dir):
+    for path in (config.generated_dir, config.raw_dir, config.workdir / "spark"):
         shutil.rmtree(path, ignore_errors=True)
     if config.temp_dir is None:
         shutil.rmtree(config.duckdb_temp_dir, ignore_errors=True)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -155,7 +155,7 @@ def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     # unit tests are data-independent and run by `make test-dbt`; leaving them out keeps this test fast
     exit_code = bench.main(["--messages", "20000", "--shops", "6", "--workdir", str(workdir),
                             "--report", str(report), "--threads", "2", "--memory-limit", "2GB",
-                            "--dbt-args=--exclude test_type:unit", "--repeat", "2"])
+                            "--dbt-args=--exclude test_type:unit", "--repeat", "2", "--spark", "off"])
     text = report.read_text(encoding="utf-8")
     assert exit_code == 0, text
     for row in (
@@ -177,6 +177,12 @@ def test_bench_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
         "Top 10 tests (data and unit), full build:",
         "command `dbt build --exclude test_type:unit`",
         "dbt-core 1.11",
+        "Where the time goes, full build",
+        "Where the time goes, incremental build",
+        "| parse and set-up (-> first hook or node) |",
+        "| data tests |",
+        "Top 10 nodes (any kind), incremental build:",
+        "Spark: not run (off (--spark off)).",
     ):
         assert row in text, row
     assert "| 1 | `" in text  # the per-model table has rows
@@ -193,3 +199,78 @@ def test_report_keeps_the_sections_of_other_sizes(tmp_path: Path) -> None:
     assert text.startswith("# Benchmark")
     assert text.count("## N = 1,000 messages") == 1 and "memory_limit second" in text and "first" not in text
     assert text.count("## N = 2,000 messages") == 1
+
+
+def run_result(unique_id: str, start: float, end: float) -> dict[str, Any]:
+    """One run_results.json entry whose compile + execute span [start, end] seconds after 12:00:00 UTC."""
+
+    def at(seconds: float) -> str:
+        return (datetime(2026, 3, 1, 12, 0, 0) + timedelta(seconds=seconds)).isoformat() + "Z"
+
+    middle = (start + end) / 2
+    return {"unique_id": unique_id, "status": "success", "execution_time": end - start,
+            "timing": [{"name": "compile", "started_at": at(start), "completed_at": at(middle)},
+                       {"name": "execute", "started_at": at(middle), "completed_at": at(end)}]}
+
+
+def test_phase_profile_splits_the_wall_time_of_a_fake_build() -> None:
+    noon = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()
+    run_results = {
+        "metadata": {"invocation_started_at": "2026-03-01T12:00:02Z"},
+        "results": [
+            run_result("operation.cs_rules.cs_rules-on-run-start-0", 6.0, 6.5),
+            run_result("operation.cs_rules.cs_rules-on-run-start-1", 6.5, 8.0),
+            run_result("seed.cs_rules.value_mappings", 8.0, 9.0),
+            run_result("model.cs_rules.stg_a", 9.0, 15.0),
+            run_result("model.cs_rules.stg_b", 9.0, 12.0),  # side by side with stg_a (2 threads)
+            run_result("test.cs_rules.unique_stg_a_id.abc", 15.0, 17.0),
+            run_result("unit_test.cs_rules.stg_a.case_one", 15.0, 16.0),
+            run_result("operation.cs_rules.cs_rules-on-run-end-0", 17.0, 17.5),
+            {"unique_id": "model.cs_rules.skipped", "status": "skipped", "execution_time": 0, "timing": []},
+        ],
+    }
+    profile = bench.phase_profile(run_results, noon, noon + 19.0)
+    phases = {name.split(" (")[0]: round(seconds, 3) for name, seconds in profile.phases}
+    assert phases == {"interpreter start and imports": 2.0, "parse and set-up": 4.0, "on-run-start hooks": 2.0,
+                      "nodes": 9.0, "on-run-end hooks": 0.5, "exit": 1.5}
+    assert round(sum(seconds for _, seconds in profile.phases), 3) == 19.0  # the phases tile the wall time
+    summed = {name: (round(seconds, 3), count) for name, seconds, count in profile.summed}
+    assert summed == {"hooks (on-run-start and -end)": (2.5, 3), "seeds": (1.0, 1), "models": (9.0, 2),
+                      "data tests": (2.0, 1), "unit tests": (1.0, 1)}
+    text = "\n".join(bench.render_profile("full build", profile, 19.0))
+    assert "| nodes (first node start -> last node end) | 9.0 s | 47% |" in text
+
+
+def small_db(path: Path, rows: list[tuple[str, float]], amount_type: str = "double") -> Path:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema audit; create schema build_meta")
+        connection.execute(f"create table main.marts_a (id varchar, amount {amount_type})")
+        connection.executemany("insert into main.marts_a values (?, ?)", rows)
+        connection.execute("create table audit.rejected as select 'r1' as id")
+        connection.execute(f"create table build_meta.dbt_invocations as select '{path.stem}' as invocation_id")
+    return path
+
+
+def test_spark_parity_check_names_the_differing_tables(tmp_path: Path) -> None:
+    reference = small_db(tmp_path / "duckdb.duckdb", [("a", 0.1 + 0.2), ("b", 1.0), ("b", 1.0)])
+    # summation order may differ in the last bits of a double: equal after rounding; the build record is skipped
+    same = small_db(tmp_path / "spark_same.duckdb", [("b", 1.0), ("a", 0.3), ("b", 1.0)])
+    assert bench.compare_with_duckdb(same, reference) == bench.Parity(2, [])
+    assert bench.compare_with_duckdb(same, reference).describe() == "equal (2 tables)"
+
+    one_duplicate_lost = small_db(tmp_path / "spark_lost.duckdb", [("a", 0.3), ("b", 1.0)])
+    parity = bench.compare_with_duckdb(one_duplicate_lost, reference)
+    assert parity.differing == ["main.marts_a: 0 rows only on Spark, 1 only on DuckDB"] and not parity.equal
+
+    retyped = small_db(tmp_path / "spark_type.duckdb", [("a", 0.3)], amount_type="decimal(10, 2)")
+    assert bench.compare_with_duckdb(retyped, reference).differing == [
+        "main.marts_a: types differ: amount DECIMAL(10,2) vs DOUBLE"]
+
+
+def test_spark_column_is_skipped_not_failed_without_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cs_devtools.bench.spark.shutil.which", lambda _: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    config = bench.BenchConfig(messages=1000, workdir=tmp_path, report=tmp_path / "r.md", spark="auto")
+    result = bench.run_spark_full_builds(config, tmp_path / "unused.duckdb")
+    assert result.skipped is not None and result.skipped.startswith("no Java on PATH") and result.ok
+    assert bench.render_spark_table(result, None, None)[0].startswith("Spark: not run (no Java on PATH")

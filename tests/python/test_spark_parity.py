@@ -224,3 +224,110 @@ def test_spark_missing_required_column_fails_fast_naming_file_and_column(tmp_pat
     assert result.returncode != 0
     assert "broken-day.parquet" in output and '"sent_at_ms"' in output
     assert "good-day.parquet" not in output.split("does not match the data contract")[-1]
+
+
+QUARANTINE_VARS = ["--vars", "{on_unreadable_file: quarantine}"]
+
+
+def hostile_export(raw: Path) -> None:
+    """Two good files (one whose name needs escaping in a Hadoop glob) and four unusable ones."""
+    from tests.python.test_hostile_inputs import a_day, timestamp_day
+
+    a_day(raw, "good-day")
+    a_day(raw, "second day, {copy}", "2026-03-11")
+    timestamp_day(raw)
+    (raw / "messages" / "zero-byte.parquet").write_bytes(b"")
+    (raw / "messages" / "not-parquet.parquet").write_text("message_id,content\nm1,hello\n")
+    good = [message("nc", shop="S1", user="U1", role="user", content="hi", at=datetime(2026, 3, 10, 10))]
+    no_sent_at = MESSAGE_SCHEMA.remove(MESSAGE_SCHEMA.get_field_index("sent_at_ms"))
+    pq.write_table(pa.Table.from_pylist([{k: v for k, v in good[0].items() if k != "sent_at_ms"}], schema=no_sent_at),
+                   raw / "messages" / "no-sent-at.parquet")
+
+
+def spark_show(raw_dir: Path, workspace: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of `dbt show --inline` on the Spark warehouse in `workspace` (the raw registration runs first)."""
+    import json
+
+    env = {**SPARK_ENV, "CS_SPARK_WAREHOUSE": str(workspace / "spark")}
+    result = run_dbt(["show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json",
+                      *QUARANTINE_VARS], raw_dir=raw_dir, db_path=workspace / "stage.duckdb", extra_env=env)
+    for line in result.stdout.splitlines():
+        event = json.loads(line)
+        if event.get("info", {}).get("name") == "ShowNode":
+            rows: list[dict[str, Any]] = json.loads(event["data"]["preview"])
+            return [tuple(row.values()) for row in rows]
+    raise AssertionError(f"no ShowNode event in dbt show's output:\n{result.stdout[-3000:]}")
+
+
+# rejected files and staged messages, one query (each dbt command on Spark starts a JVM)
+QUARANTINE_RESULT = """
+    select 'rejected' as kind, entity as a, file_name as b, cast(file_size as string) as c, reject_reason as d
+    from {rejected_files}
+    union all
+    select 'staged', message_id, _source_file, null, null from {staged}
+    order by kind, a, b
+"""
+
+
+def test_spark_raw_file_checks_and_quarantine_equal_duckdb(tmp_path: Path) -> None:
+    """The per-file checks (not Parquet, missing column, a type that cannot become the contract's) stop the
+    run naming the same files on both engines, and `on_unreadable_file: quarantine` leaves the same files
+    out and lists them in audit.rejected_files. Spark names the type as Spark reads it (TIMESTAMP_NTZ where
+    DuckDB names the Parquet annotation TIMESTAMP_MILLIS)."""
+    raw = tmp_path / "raw"
+    hostile_export(raw)
+    bad = ["no-sent-at.parquet", "not-parquet.parquet", "timestamp-day.parquet", "zero-byte.parquet"]
+    spark_bad = [name for name in bad if name != "zero-byte.parquet"]  # see the end of the test
+    env = {**SPARK_ENV, "CS_SPARK_WAREHOUSE": str(tmp_path / "spark")}
+    stopped = run_dbt(["seed", "--select", "value_mappings"], raw_dir=raw, db_path=tmp_path / "stage.duckdb",
+                      extra_env=env, check=False)
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0
+    problems = output.split("does not match the data contract")[-1]
+    for name in spark_bad:
+        assert f"{raw}/messages/{name}:" in problems, name
+    assert 'timestamp-day.parquet: column "sent_at_ms" is TIMESTAMP_NTZ, which cannot become bigint exactly' in problems
+    assert 'no-sent-at.parquet: missing required column "sent_at_ms"' in problems
+    assert "good-day.parquet:" not in problems and "second day" not in problems
+
+    build = ["build", "--select", "+stg_cs_raw__messages", "rejected_files", "--resource-type", "seed",
+             "--resource-type", "model", *QUARANTINE_VARS]
+    spark_build(raw, tmp_path, build)
+    spark_rows = spark_show(raw, tmp_path, QUARANTINE_RESULT.format(
+        rejected_files="{{ ref('rejected_files') }}", staged="{{ ref('stg_cs_raw__messages') }}"))
+
+    duckdb_db = tmp_path / "duckdb" / "cs_rules.duckdb"
+    run_dbt(build, raw_dir=raw, db_path=duckdb_db)
+    with duckdb.connect(str(duckdb_db), read_only=True) as connection:
+        duckdb_rows = connection.execute(QUARANTINE_RESULT.format(
+            rejected_files="audit.rejected_files", staged="staging.stg_cs_raw__messages"
+        ).replace("reject_reason as d", "replace(reject_reason, 'TIMESTAMP_MILLIS', 'TIMESTAMP_NTZ') as d")).fetchall()
+    rejected = [row[2] for row in duckdb_rows if row[0] == "rejected"]
+    assert rejected == [f"{raw}/messages/{name}" for name in bad]
+    assert sum(1 for row in duckdb_rows if row[0] == "staged") == 4
+    # the one difference: Spark's file sources skip a zero-byte file (no rows, nothing lost), DuckDB lists it
+    zero_byte = f"{raw}/messages/zero-byte.parquet"
+    assert spark_rows == [row for row in duckdb_rows if row[2] != zero_byte]
+
+
+def test_spark_connect_build_of_a_tiny_export(tmp_path: Path) -> None:
+    """The project through Spark Connect (README "Apache Spark", `spark_connect` output): SPARK_REMOTE=local[1]
+    makes pyspark start a local Connect server and dbt-spark's session talk to it over gRPC. Skipped where
+    pyspark's connect extra (grpcio, grpcio-status, googleapis-common-protos, zstandard) is not installed:
+    requirements-spark.txt does not install it."""
+    for module in ("grpc", "grpc_status", "google.rpc", "zstandard"):
+        pytest.importorskip(module)
+    raw = tmp_path / "raw"
+    generate(raw, seed=5, shops=2, days=3, start=date(2026, 1, 20), messages=2000)
+    env = {**SPARK_ENV, "CS_DBT_TARGET": "spark_connect", "SPARK_REMOTE": "local[1]",
+           "CS_SPARK_WAREHOUSE": str(tmp_path / "spark")}
+    run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=raw, db_path=tmp_path / "stage.duckdb", extra_env=env)
+    duckdb_db = tmp_path / "duckdb" / "cs_rules.duckdb"
+    run_dbt(["build", "--exclude", "test_type:unit"], raw_dir=raw, db_path=duckdb_db)
+    spark_rows = spark_show(raw, tmp_path, "select shop_id, cast(assessment_month as string), consult_message_count, "
+                            "replied_within_5min_count from {{ ref('shop_monthly_assessment') }} order by 1, 2")
+    with duckdb.connect(str(duckdb_db), read_only=True) as connection:
+        duckdb_rows = connection.execute(
+            "select shop_id, cast(assessment_month as varchar), consult_message_count, replied_within_5min_count "
+            "from main.shop_monthly_assessment order by 1, 2").fetchall()
+    assert duckdb_rows and spark_rows == duckdb_rows
