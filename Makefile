@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 PRODUCTION_BUILD_ARGS := --exclude-resource-type unit_test
 
 .PHONY: help venv venv-spark demo-data build dbt-build publish summary dashboard docs test test-python test-dbt lint clean bench pinyin-seed \
-	build-spark test-spark
+	build-spark test-spark eval-heldout
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,7 +77,10 @@ docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposur
 test: test-python test-dbt lint test-spark  ## everything that checks the project (test-spark: Java 17, about 7 min)
 
 test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations, dashboard (AppTest, Chromium)
-	$(BIN)/pytest -m "not spark"
+	$(BIN)/pytest -m "not spark and not heldout"
+
+eval-heldout: $(STAMP)  ## score the frozen held-out content-rule set (a report; docs/content_rules.md)
+	$(BIN)/pytest -m heldout -s -q tests/python/test_content_rules_heldout.py
 
 test-spark: venv-spark  ## Spark parity: every mart and audit table built on Spark equals the DuckDB build
 	$(BIN)/pytest -m spark --basetemp=warehouse/test-spark -p no:cacheprovider
