@@ -264,7 +264,7 @@ QUARANTINE_RESULT = """
     select 'rejected' as kind, entity as a, file_name as b, cast(file_size as string) as c, reject_reason as d
     from {rejected_files}
     union all
-    select 'staged', message_id, _source_file, null, null from {staged}
+    select 'staged', message_id, source_file, null, null from {staged}
     order by kind, a, b
 """
 
