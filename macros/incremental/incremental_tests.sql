@@ -4,11 +4,13 @@
     project's version adds, for a model that replaces days (materialized='incremental' with a
     partition_column, or a view of such a model's rows that declares the same partition_column),
     `partition_column >= the window's first day (or month) or partition_column is null` when the run
-    is an incremental `dbt build`. The rows before the window were tested by the
-    build that wrote them and are not touched. A full build (full refresh, first build, changed
-    settings), a `dbt test` on its own, and every run with var incremental_test_scope = 'all' test
-    every row. A test that compares the model
-    with another one (daily_counts_add_up) opts out with config meta: {whole_table: true}.
+    is an incremental `dbt build`. The rows before the window were tested by the build that wrote them
+    and are not touched. A full build (full refresh, first build, changed settings), a `dbt test` on its
+    own, and every run with var incremental_test_scope = 'all' test every row. A test that reads another
+    model too (daily_counts_add_up, an expression comparing two tables) reads every row, since only the
+    tested model would be cut to the window; relationships tests are the exception (each child row in
+    the window must have its parent, wherever that is). Any test can opt out with config
+    meta: {whole_table: true}.
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
@@ -30,6 +32,9 @@
 {#- the window condition on `relation` for the test being compiled, or none (test every row) -#}
 {% macro incremental_test_window_condition(relation) %}
     {%- if not execute or flags.WHICH != 'build' or var('incremental_test_scope') == 'all' or (config.get('meta') or {}).get('whole_table', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if reads_other_models() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set model_node = replaced_days_model(relation) -%}
@@ -64,4 +69,18 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(none) }}
+{% endmacro %}
+
+
+{#- whether the test being compiled (the context's `model`) reads more than one model, relationships aside -#}
+{% macro reads_other_models() %}
+    {%- set test_node = model if model is mapping else {} -%}
+    {%- set test_name = (test_node.get('test_metadata') or {}).get('name') -%}
+    {%- set models_read = [] -%}
+    {%- for unique_id in (test_node.get('depends_on') or {}).get('nodes', []) -%}
+        {%- if unique_id.startswith('model.') -%}
+            {%- do models_read.append(unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(test_name != 'relationships' and models_read | length > 1) }}
 {% endmacro %}
