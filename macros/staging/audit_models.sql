@@ -1,12 +1,54 @@
 {#-
-    The two audit shapes of the ratings (messages: stg_cs_raw__message_deliveries decides kept, rejected
-    and duplicate rows in one pass, and the audit tables are views of it).
+    The audit shapes: rejected rows (with every reason) and duplicate rows (pointing at the kept row), as
+    delivered. Messages: stg_cs_raw__message_deliveries decides kept, rejected and duplicate rows in one
+    pass, and the audit views show its rows of one status (select_message_deliveries). Ratings: the two
+    macros after it.
     `raw_columns` are the contract's columns; the audit models show them as delivered (raw_ prefix
     removed), with the file and row they came from and the platform-local day of the event
     (activity_date, null when the time is unusable).
     Both read the window's rows only (in_incremental_window on `event_ms_column`); rejected rows with
     no usable time belong to no day and are judged again in every run.
 -#}
+
+{#-
+    The message deliveries of one `delivery_status` (rejected / duplicate) as delivered: the raw_ columns
+    under their contract names, the file and row, the day, and the status's own `status_columns`.
+-#}
+{% macro select_message_deliveries(delivery_status, status_columns) %}
+    {%- set raw_columns = [
+        'message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type',
+        'content', 'sent_at_ms',
+    ] %}
+    with
+
+    deliveries as (
+        select
+            {% for column in raw_columns %}
+                raw_{{ column }},
+            {% endfor %}
+            source_file,
+            source_row_number,
+            activity_date,
+            {{ status_columns | join(',\n            ') }}
+        from {{ ref('stg_cs_raw__message_deliveries') }}
+        where delivery_status = {{ sql_literal(delivery_status) }}
+    ),
+
+    final as (
+        select
+            {% for column in raw_columns %}
+                raw_{{ column }} as {{ column }},
+            {% endfor %}
+            source_file,
+            source_row_number,
+            activity_date,
+            {{ status_columns | join(',\n            ') }}
+        from deliveries
+    )
+
+    select * from final
+{% endmacro %}
+
 
 {#- Rows that cannot be used, with every reason. -#}
 {% macro select_rejected_rows(base_model, raw_columns, event_ms_column) %}
