@@ -226,7 +226,26 @@ flagged as (
 -- applied exemptions never overlap (int_assessment_exemptions), so a message matches at most one
 with_exemptions as (
     select
-        flagged.*,
+        flagged.message_id,
+        flagged.shop_id,
+        flagged.user_id,
+        flagged.conversation_id,
+        flagged.msg_type,
+        flagged.sent_at_ms,
+        flagged.sent_at_local,
+        flagged.activity_date,
+        flagged.assessment_month,
+        flagged.is_consultation_message,
+        flagged.is_turn_start,
+        flagged.turn_start_message_id,
+        flagged.reply_message_id,
+        flagged.reply_account_id,
+        flagged.reply_conversation_id,
+        flagged.replied_at_ms,
+        flagged.is_in_assessment_window,
+        flagged.is_replied_within_5min,
+        flagged.is_pending,
+        flagged.is_counted_unit,
         exemptions_3_1_1.ends_at_ms is not null as is_exempt
     from flagged
     left join exemptions_3_1_1
