@@ -5,31 +5,13 @@
 
 with
 
-verdicts as (
-    select
-        message_id,
-        clause,
-        verdict,
-        reviewed_at
-    from {{ ref('content_rule_review_verdicts') }}
-),
-
 latest_verdicts as (
     select
         message_id,
         clause,
         verdict,
         reviewed_at
-    from (
-        select
-            message_id,
-            clause,
-            verdict,
-            reviewed_at,
-            row_number() over (partition by message_id, clause order by reviewed_at desc, verdict asc) as verdict_rank
-        from verdicts
-    ) as ranked
-    where verdict_rank = 1
+    from {{ ref('int_content_rule_review_verdicts__latest') }}
 ),
 
 hits as (
