@@ -68,6 +68,11 @@
     {% if types is string or types is not iterable or types | reject('string') | list | length > 0 %}
         {% do errors.append('excluded_consult_msg_types must be a list of message types (strings), not ' ~ tojson(types)) %}
     {% endif %}
+    {% set pinyin_clauses = var('content_rules_pinyin_one_character_clauses') %}
+    {% if pinyin_clauses is string or pinyin_clauses is not iterable
+        or pinyin_clauses | reject('in', ['2.3', '2.4', '2.5', '2.7', '2.8', '2.9']) | list | length > 0 %}
+        {% do errors.append('content_rules_pinyin_one_character_clauses must be a list of content clauses (2.3, 2.4, 2.5, 2.7, 2.8, 2.9), possibly empty, not ' ~ tojson(pinyin_clauses)) %}
+    {% endif %}
     {% set models = var('rule_evidence_models') %}
     {% set bad_names = [] %}
     {% if models is not string and models is iterable %}
