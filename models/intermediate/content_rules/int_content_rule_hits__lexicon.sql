@@ -12,8 +12,6 @@
     partition_column='activity_date',
 ) }}
 
-{%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
-
 with
 
 messages as (
@@ -42,15 +40,6 @@ terms as (
         is_latin_end
     from {{ ref('int_content_rule_terms') }}
     where term_kind in ('lexicon', 'allowlist') and term_length >= 2
-),
-
-negation_cues as (
-    select
-        term_kind,
-        term_normalised as cue,
-        clause
-    from {{ ref('int_content_rule_terms') }}
-    where term_kind like 'negation_%'
 ),
 
 candidate_messages as (
@@ -165,14 +154,8 @@ occurrence_context as (
         clause,
         rule_code,
         is_negatable,
-        {{ cr_regexp_extract(
-            'substr(content_compact, greatest(1, char_position - ' ~ window_chars ~ '), '
-            ~ 'char_position - greatest(1, char_position - ' ~ window_chars ~ '))',
-            "'[^,!?;:]*$'", '0'
-        ) }} as clause_before,
-        {{ cr_regexp_extract(
-            'substr(content_compact, char_position_end + 1, ' ~ window_chars ~ ')', "'^[^,!?;:]*'", '0'
-        ) }} as clause_after,
+        {{ cr_clause_before('content_compact', 'char_position') }} as clause_before,
+        {{ cr_clause_after('content_compact', 'char_position_end + 1') }} as clause_after,
         (
             not is_latin_start
             or char_position = 1
@@ -193,21 +176,7 @@ checked_occurrences as (
         clause,
         rule_code,
         has_word_boundary,
-        is_negatable and exists (
-            select 1
-            from negation_cues
-            where
-                (negation_cues.clause = '*' or negation_cues.clause = occurrence_context.clause)
-                and case negation_cues.term_kind
-                    when 'negation_before' then contains(occurrence_context.clause_before, negation_cues.cue)
-                    when 'negation_after' then contains(occurrence_context.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before'
-                        then {{ text_ends_with('occurrence_context.clause_before', 'negation_cues.cue') }}
-                    when 'negation_adjacent_after'
-                        then {{ text_starts_with('occurrence_context.clause_after', 'negation_cues.cue') }}
-                    else false
-                end
-        ) as is_negated
+        is_negatable and {{ cr_is_negated('occurrence_context') }} as is_negated
     from occurrence_context
 ),
 
