@@ -102,16 +102,44 @@
 
 
 {#-
-    One branch per pattern row, UNION ALL-ed: every capture of the row's constant regex in its text form of
-    `relation`, with its position, minus those whose preceding `exclude_window_chars` characters match the
-    row's exclude_regex. Columns: message_id, pattern_id, target_text, captured_text, char_position.
+    The rule ids of `rules` (a list of dicts) as an inline relation with one column `id_column`, to cross join
+    with the candidate messages: each candidate meets each rule once, and a CASE on the id picks the rule's
+    constant regexes. One scan of the candidates for all rules (a UNION ALL of one branch per rule scans them
+    once per rule on an engine that does not materialise a CTE read many times, such as Spark).
 -#}
-{% macro cr_pattern_match_branches(patterns, relation, exclude_window_chars=12) -%}
-    {%- set branches = [] -%}
+{% macro cr_rule_ids(rules, id_column) -%}
+    {%- set rows = [] -%}
+    {%- for rule in rules -%}
+        {%- do rows.append('select ' ~ sql_literal(rule[id_column]) ~ ' as ' ~ id_column) -%}
+    {%- endfor -%}
+    {{ return('(\n        ' ~ rows | join('\n        union all\n        ') ~ '\n    )') }}
+{%- endmacro %}
+
+
+{#-
+    Every capture of each pattern row's constant regex in its text form of `relation`, with its position,
+    minus those whose preceding `exclude_window_chars` characters match the row's exclude_regex; a row's
+    guard_regex (and context_regex) must match the text first. Columns: message_id, pattern_id, target_text,
+    captured_text, char_position. One pass over `relation` (cr_rule_ids).
+-#}
+{% macro cr_pattern_matches(patterns, relation, exclude_window_chars=12) -%}
+    {%- if patterns | length == 0 -%}
+        {%- set empty -%}
+    select
+        message_id,
+        cast(null as string) as pattern_id,
+        cast(null as string) as target_text,
+        cast(null as string) as captured_text,
+        cast(null as bigint) as char_position
+    from {{ relation }}
+    where false
+        {%- endset -%}
+        {{ return(empty) }}
+    {%- endif -%}
     {%- set prefix_text = 'substr(target_text, greatest(1, char_position - ' ~ exclude_window_chars ~ '), '
         ~ 'char_position - greatest(1, char_position - ' ~ exclude_window_chars ~ '))' -%}
-    {%- for pattern in patterns -%}
-        {%- set branch -%}
+    {%- set excluding = patterns | selectattr('exclude_regex') | list -%}
+    {%- set matches -%}
     select
         message_id,
         pattern_id,
@@ -127,40 +155,52 @@
             instr(target_text, captured_text) as char_position
         from (
             select
-                message_id,
-                {{ sql_literal(pattern.pattern_id) }} as pattern_id,
-                {{ pattern.target_column }} as target_text,
-                {{ cr_explode(cr_regexp_extract_all(
-                    pattern.target_column, cr_regex_literal(pattern.pattern), pattern.capture_group
-                )) }} as captured_text
-            from {{ relation }}
-            where {{ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.guard_regex)) }}
-            {%- if pattern.context_regex %}
-                and {{ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.context_regex)) }}
-            {%- endif %}
+                candidates.message_id,
+                rules.pattern_id,
+                case rules.pattern_id
+                    {%- for pattern in patterns %}
+                    when {{ sql_literal(pattern.pattern_id) }} then candidates.{{ pattern.target_column }}
+                    {%- endfor %}
+                end as target_text,
+                {{ cr_explode(
+                    'case rules.pattern_id' ~ cr_pattern_extract_branches(patterns, 'candidates') ~ '\n                end'
+                ) }} as captured_text
+            from {{ relation }} as candidates
+            cross join {{ cr_rule_ids(patterns, 'pattern_id') }} as rules
         ) as extracted
         where captured_text <> ''
     ) as positioned
-    {%- if pattern.exclude_regex %}
-    where not {{ cr_regexp_matches(prefix_text, cr_regex_literal(pattern.exclude_regex)) }}
+    {%- if excluding | length > 0 %}
+    where not coalesce(
+        case pattern_id
+            {%- for pattern in excluding %}
+            when {{ sql_literal(pattern.pattern_id) }}
+                then {{ cr_regexp_matches(prefix_text, cr_regex_literal(pattern.exclude_regex)) }}
+            {%- endfor %}
+        end,
+        false
+    )
     {%- endif %}
-        {%- endset -%}
-        {%- do branches.append(branch) -%}
+    {%- endset -%}
+    {{ return(matches) }}
+{%- endmacro %}
+
+
+{#- the WHEN branches of cr_pattern_matches: a pattern row's captures when its guard (and context) match -#}
+{% macro cr_pattern_extract_branches(patterns, alias) -%}
+    {%- set branches = [] -%}
+    {%- for pattern in patterns -%}
+        {%- set text = alias ~ '.' ~ pattern.target_column -%}
+        {%- set condition = cr_regexp_matches(text, cr_regex_literal(pattern.guard_regex)) -%}
+        {%- if pattern.context_regex -%}
+            {%- set condition = condition ~ ' and ' ~ cr_regexp_matches(text, cr_regex_literal(pattern.context_regex)) -%}
+        {%- endif -%}
+        {%- do branches.append(
+            '\n                    when ' ~ sql_literal(pattern.pattern_id) ~ ' then case when ' ~ condition ~ ' then '
+            ~ cr_regexp_extract_all(text, cr_regex_literal(pattern.pattern), pattern.capture_group) ~ ' end'
+        ) -%}
     {%- endfor -%}
-    {%- if branches | length == 0 -%}
-        {%- set empty -%}
-    select
-        message_id,
-        cast(null as string) as pattern_id,
-        cast(null as string) as target_text,
-        cast(null as string) as captured_text,
-        cast(null as bigint) as char_position
-    from {{ relation }}
-    where false
-        {%- endset -%}
-        {%- do branches.append(empty) -%}
-    {%- endif -%}
-    {{ return(branches | join('\n\n    union all\n')) }}
+    {{ return(branches | join('')) }}
 {%- endmacro %}
 
 
@@ -224,42 +264,46 @@
 
 
 {#-
-    One branch per slot rule, UNION ALL-ed: the first match of the rule's constant regex in content_compact
-    of `relation`, with its position. Columns: message_id, slot_rule_id, matched_text, char_position.
+    The first match of each slot rule's constant regex in content_compact of `relation`, with its position
+    and the text it was found in. Columns: message_id, content_compact, slot_rule_id, matched_text,
+    char_position. One pass over `relation` (cr_rule_ids).
 -#}
-{% macro cr_slot_match_branches(slot_rules, relation) -%}
-    {%- set branches = [] -%}
-    {%- for slot_rule in slot_rules -%}
-        {%- set branch -%}
-    select
-        message_id,
-        slot_rule_id,
-        matched_text,
-        instr(content_compact, matched_text) as char_position
-    from (
-        select
-            message_id,
-            content_compact,
-            {{ sql_literal(slot_rule.slot_rule_id) }} as slot_rule_id,
-            {{ cr_regexp_extract('content_compact', cr_regex_literal(slot_rule.pattern), '0') }} as matched_text
-        from {{ relation }}
-        where {{ cr_regexp_matches('content_compact', cr_regex_literal(slot_rule.pattern)) }}
-    ) as extracted
-    where matched_text <> ''
-        {%- endset -%}
-        {%- do branches.append(branch) -%}
-    {%- endfor -%}
-    {%- if branches | length == 0 -%}
+{% macro cr_slot_matches(slot_rules, relation) -%}
+    {%- if slot_rules | length == 0 -%}
         {%- set empty -%}
     select
         message_id,
+        content_compact,
         cast(null as string) as slot_rule_id,
         cast(null as string) as matched_text,
         cast(null as bigint) as char_position
     from {{ relation }}
     where false
         {%- endset -%}
-        {%- do branches.append(empty) -%}
+        {{ return(empty) }}
     {%- endif -%}
-    {{ return(branches | join('\n\n    union all\n')) }}
+    {%- set matches -%}
+    select
+        message_id,
+        content_compact,
+        slot_rule_id,
+        matched_text,
+        instr(content_compact, matched_text) as char_position
+    from (
+        select
+            candidates.message_id,
+            candidates.content_compact,
+            rules.slot_rule_id,
+            case rules.slot_rule_id
+                {%- for slot_rule in slot_rules %}
+                when {{ sql_literal(slot_rule.slot_rule_id) }}
+                    then {{ cr_regexp_extract('candidates.content_compact', cr_regex_literal(slot_rule.pattern), '0') }}
+                {%- endfor %}
+            end as matched_text
+        from {{ relation }} as candidates
+        cross join {{ cr_rule_ids(slot_rules, 'slot_rule_id') }} as rules
+    ) as extracted
+    where matched_text <> ''
+    {%- endset -%}
+    {{ return(matches) }}
 {%- endmacro %}

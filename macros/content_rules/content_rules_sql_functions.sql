@@ -121,16 +121,3 @@
     {%- set result = run_query(sql_text) -%}
     {{ return(result.rows) }}
 {%- endmacro %}
-
-
-{#- keyword that makes a CTE referenced many times be computed once (DuckDB `as materialized (...)`) -#}
-{% macro cr_materialized_cte() -%}
-    {{ return(adapter.dispatch('cr_materialized_cte', 'cs_rules')()) }}
-{%- endmacro %}
-
-{% macro default__cr_materialized_cte() -%}
-{%- endmacro %}
-
-{% macro duckdb__cr_materialized_cte() -%}
-    materialized
-{%- endmacro %}

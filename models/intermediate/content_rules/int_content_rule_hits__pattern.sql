@@ -2,8 +2,9 @@
 -- matches (links and domains, e-mail, phone / QQ / WeChat ids, Luhn-valid bank cards, QR codes offered,
 -- store addresses, other platforms as a place to buy, posing as the platform) and its post-checks pass.
 --
--- Each seed row becomes one branch with constant regexes, generated at compile time. A combined guard (the
--- seed's guard_regex per text form) lets only a small share of messages reach the branches.
+-- Each seed row becomes one CASE branch with constant regexes, generated at compile time, over one pass of
+-- the candidates (each meets every row once). A combined guard (the seed's guard_regex per text form) lets
+-- only a small share of messages be candidates.
 -- Incremental: replaces the window's days.
 -- depends_on: {{ ref('content_rule_patterns') }}
 {{ config(
@@ -12,7 +13,6 @@
 ) }}
 
 {%- set patterns = cr_pattern_rows() %}
-{%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
 
 with
 
@@ -45,16 +45,7 @@ allowlisted_domains as (
     where entry_type = 'domain'
 ),
 
-negation_cues as (
-    select
-        term_kind,
-        term_normalised as cue,
-        clause
-    from {{ ref('int_content_rule_terms') }}
-    where term_kind like 'negation_%'
-),
-
-candidate_messages as {{ cr_materialized_cte() }} (
+candidate_messages as (
     select
         message_id,
         content_norm,
@@ -64,9 +55,9 @@ candidate_messages as {{ cr_materialized_cte() }} (
     where {{ cr_pattern_guard(patterns) }}
 ),
 
--- one branch per pattern row (constant regexes), generated from the seed at compile time
+-- every pattern row's captures (constant regexes, generated from the seed at compile time), in one pass
 all_matches as (
-    {{ cr_pattern_match_branches(patterns, 'candidate_messages') }}
+    {{ cr_pattern_matches(patterns, 'candidate_messages') }}
 ),
 
 classified_matches as (
@@ -92,15 +83,9 @@ classified_matches as (
                     '1'
                 ) }}
         end as captured_host,
-        {{ cr_regexp_extract(
-            'substr(all_matches.target_text, greatest(1, all_matches.char_position - ' ~ window_chars ~ '), '
-            ~ 'all_matches.char_position - greatest(1, all_matches.char_position - ' ~ window_chars ~ '))',
-            "'[^,!?;:.]*$'", '0'
-        ) }} as clause_before,
-        {{ cr_regexp_extract(
-            'substr(all_matches.target_text, all_matches.char_position + length(all_matches.captured_text), '
-            ~ window_chars ~ ')',
-            "'^[^,!?;:.]*'", '0'
+        {{ cr_clause_before('all_matches.target_text', 'all_matches.char_position', ',!?;:.') }} as clause_before,
+        {{ cr_clause_after(
+            'all_matches.target_text', 'all_matches.char_position + length(all_matches.captured_text)', ',!?;:.'
         ) }} as clause_after
     from all_matches
     inner join pattern_rules
@@ -130,21 +115,7 @@ checked_matches as (
                 )
             else true
         end as has_passed_post_check,
-        is_negatable and exists (
-            select 1
-            from negation_cues
-            where
-                (negation_cues.clause = '*' or negation_cues.clause = classified_matches.clause)
-                and case negation_cues.term_kind
-                    when 'negation_before' then contains(classified_matches.clause_before, negation_cues.cue)
-                    when 'negation_after' then contains(classified_matches.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before'
-                        then {{ text_ends_with('classified_matches.clause_before', 'negation_cues.cue') }}
-                    when 'negation_adjacent_after'
-                        then {{ text_starts_with('classified_matches.clause_after', 'negation_cues.cue') }}
-                    else false
-                end
-        ) as is_negated
+        is_negatable and {{ cr_is_negated('classified_matches') }} as is_negated
     from classified_matches
 ),
 

@@ -8,8 +8,8 @@
 -- a new lexicon sentence. Negatable rules are cancelled, as lexicon terms are, by a negation cue of their
 -- clause before or after the match in its clause (请勿支付宝转账, 谨防冒充快手官方 ...).
 --
--- Each rule becomes one branch with a constant RE2 regex, generated at compile time; all rules' regexes,
--- OR-ed, are the prefilter. RE2 matches in time linear in the text.
+-- Each rule becomes one CASE branch with a constant regex, generated at compile time, over one pass of the
+-- candidates; all rules' regexes, OR-ed, are the prefilter. RE2 (DuckDB) matches in time linear in the text.
 -- Incremental: replaces the window's days.
 -- depends_on: {{ ref('content_rule_slot_rules') }}
 -- depends_on: {{ ref('int_content_rule_terms') }}
@@ -19,7 +19,6 @@
 ) }}
 
 {%- set slot_rules = cr_slot_rule_rows() %}
-{%- set window_chars = var('content_rules_negation_window_chars', 10) | int %}
 
 with
 
@@ -43,16 +42,7 @@ slot_rules as (
     from {{ ref('content_rule_slot_rules') }}
 ),
 
-negation_cues as (
-    select
-        term_kind,
-        term_normalised as cue,
-        clause
-    from {{ ref('int_content_rule_terms') }}
-    where term_kind like 'negation_%'
-),
-
-candidate_messages as {{ cr_materialized_cte() }} (
+candidate_messages as (
     select
         message_id,
         content_compact
@@ -60,9 +50,9 @@ candidate_messages as {{ cr_materialized_cte() }} (
     where {{ cr_slot_guard(slot_rules) }}
 ),
 
--- one branch per slot rule (constant regexes), generated from the seeds at compile time
+-- every slot rule's first match (constant regexes, generated from the seeds at compile time), in one pass
 all_matches as (
-    {{ cr_slot_match_branches(slot_rules, 'candidate_messages') }}
+    {{ cr_slot_matches(slot_rules, 'candidate_messages') }}
 ),
 
 classified_matches as (
@@ -74,22 +64,13 @@ classified_matches as (
         slot_rules.clause,
         slot_rules.rule_code,
         slot_rules.is_negatable,
-        {{ cr_regexp_extract(
-            'substr(candidate_messages.content_compact, greatest(1, all_matches.char_position - '
-            ~ window_chars ~ '), all_matches.char_position - greatest(1, all_matches.char_position - '
-            ~ window_chars ~ '))',
-            "'[^,!?;:]*$'", '0'
-        ) }} as clause_before,
-        {{ cr_regexp_extract(
-            'substr(candidate_messages.content_compact, all_matches.char_position + length(all_matches.matched_text), '
-            ~ window_chars ~ ')',
-            "'^[^,!?;:]*'", '0'
+        {{ cr_clause_before('all_matches.content_compact', 'all_matches.char_position') }} as clause_before,
+        {{ cr_clause_after(
+            'all_matches.content_compact', 'all_matches.char_position + length(all_matches.matched_text)'
         ) }} as clause_after
     from all_matches
     inner join slot_rules
         on all_matches.slot_rule_id = slot_rules.slot_rule_id
-    inner join candidate_messages
-        on all_matches.message_id = candidate_messages.message_id
 ),
 
 checked_matches as (
@@ -100,21 +81,7 @@ checked_matches as (
         char_position,
         clause,
         rule_code,
-        is_negatable and exists (
-            select 1
-            from negation_cues
-            where
-                (negation_cues.clause = '*' or negation_cues.clause = classified_matches.clause)
-                and case negation_cues.term_kind
-                    when 'negation_before' then contains(classified_matches.clause_before, negation_cues.cue)
-                    when 'negation_after' then contains(classified_matches.clause_after, negation_cues.cue)
-                    when 'negation_adjacent_before'
-                        then {{ text_ends_with('classified_matches.clause_before', 'negation_cues.cue') }}
-                    when 'negation_adjacent_after'
-                        then {{ text_starts_with('classified_matches.clause_after', 'negation_cues.cue') }}
-                    else false
-                end
-        ) as is_negated
+        is_negatable and {{ cr_is_negated('classified_matches') }} as is_negated
     from classified_matches
 ),
 
