@@ -20,13 +20,14 @@
     down sharply past ~600 alternatives). It only decides which messages go to the exact bigram join, so it
     may be loose but never strict. With more than var('content_rules_guard_max_terms') terms the guard costs
     more than it saves (each chunk is one more pass over every message) and `true` is returned: the bigram
-    join alone is flat in lexicon size.
+    join alone is flat in lexicon size. Without a linear-time regex engine (cr_regex_is_linear: Spark) the
+    guard is `true` too.
 -#}
 {% macro cr_term_guard(text_column, term_kind) -%}
     {%- set terms_relation = ref('int_content_rule_terms') -%}
     {%- set chunk_size = var('content_rules_guard_chunk_size', 400) | int -%}
     {%- set max_terms = var('content_rules_guard_max_terms', 2000) | int -%}
-    {%- if not cr_relation_exists(terms_relation) -%}
+    {%- if not cr_relation_exists(terms_relation) or not cr_regex_is_linear() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set rows = cr_query_rows(
