@@ -115,7 +115,7 @@ BENCH_TEMP_DIR ?=
 BENCH_REPORT ?= docs/benchmark.md
 BENCH_DBT_ARGS ?= $(PRODUCTION_BUILD_ARGS)
 BENCH_REPEAT ?= 1
-# Spark column (issue 12): off by default, a 1M build takes about half an hour per master on Spark here;
+# Spark column (issue 12): off by default, a 1M build takes 5-6 minutes per master on Spark here (10M: ~10x);
 # `make bench BENCH_MESSAGES=1000000 BENCH_SPARK=on` (auto: when Java, pyspark and dbt-spark are installed)
 BENCH_SPARK ?= off
 BENCH_SPARK_MASTERS ?= local[1],local[2]
