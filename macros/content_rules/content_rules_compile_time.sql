@@ -26,7 +26,7 @@
 {% macro cr_term_guard(text_column, term_kind) -%}
     {%- set terms_relation = ref('int_content_rule_terms') -%}
     {%- set chunk_size = var('content_rules_guard_chunk_size', 400) | int -%}
-    {%- set max_terms = var('content_rules_guard_max_terms', 2000) | int -%}
+    {%- set max_terms = var('content_rules_guard_max_terms', 3000) | int -%}
     {%- if not cr_relation_exists(terms_relation) or not cr_regex_is_linear() -%}
         {{ return('true') }}
     {%- endif -%}
