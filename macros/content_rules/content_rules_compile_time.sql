@@ -86,11 +86,23 @@
 {%- endmacro %}
 
 
-{#- the combined prefilter of the pattern seed: each row's guard_regex, OR-ed per text form -#}
+{#-
+    The combined prefilter of the pattern seed: each row's guard_regex, OR-ed into one regex per text form; a
+    row with a context_regex joins as its own `guard and context` (both are needed for a match, and a guard
+    that is common alone, such as a long number for bank cards, must not make every such message a candidate).
+-#}
 {% macro cr_pattern_guard(patterns) -%}
     {%- set guards = {'content_norm': [], 'content_compact': [], 'content_digits': []} -%}
+    {%- set context_checks = [] -%}
     {%- for pattern in patterns -%}
-        {%- do guards[pattern.target_column].append(pattern.guard_regex) -%}
+        {%- if pattern.context_regex -%}
+            {%- do context_checks.append(
+                '(' ~ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.guard_regex))
+                ~ ' and ' ~ cr_regexp_matches(pattern.target_column, cr_regex_literal(pattern.context_regex)) ~ ')'
+            ) -%}
+        {%- else -%}
+            {%- do guards[pattern.target_column].append(pattern.guard_regex) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set checks = [] -%}
     {%- for target_column, column_guards in guards.items() if column_guards | length > 0 -%}
@@ -98,6 +110,7 @@
             target_column, cr_regex_literal('(?:' ~ column_guards | join(')|(?:') ~ ')')
         )) -%}
     {%- endfor -%}
+    {%- set checks = checks + context_checks -%}
     {{ return(checks | join('\n        or ') if checks | length > 0 else 'false') }}
 {%- endmacro %}
 
