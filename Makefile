@@ -74,7 +74,7 @@ docs: $(STAMP)  ## generate the dbt docs site (models, columns, clauses, exposur
 	$(BIN)/dbt docs generate
 	@echo "docs site: $(CURDIR)/target/index.html (serve it with: $(BIN)/dbt docs serve)"
 
-test: test-python test-dbt lint test-spark  ## everything that checks the project (about 25 min on 2 cores; test-spark: Java 17, about 10 min)
+test: test-python test-dbt lint test-spark  ## everything that checks the project (about 28 min on 2 cores; test-spark: Java 17, about 12 min)
 
 test-python: $(STAMP)  ## pytest: generator, end-to-end builds on generated data, evaluations, dashboard (AppTest, Chromium)
 	$(BIN)/pytest -m "not spark and not heldout"
