@@ -12,13 +12,11 @@
 
 {#-
     The message deliveries of one `delivery_status` (rejected / duplicate) as delivered: the raw_ columns
-    under their contract names, the file and row, the day, and the status's own `status_columns`.
+    under their contract names (raw_contract()), the file and row, the day, and the status's own
+    `status_columns`.
 -#}
 {% macro select_message_deliveries(delivery_status, status_columns) %}
-    {%- set raw_columns = [
-        'message_id', 'conversation_id', 'shop_id', 'user_id', 'sender_role', 'sender_account_id', 'msg_type',
-        'content', 'sent_at_ms',
-    ] %}
+    {%- set raw_columns = raw_contract()['messages']['columns'] | list %}
     with
 
     deliveries as (
