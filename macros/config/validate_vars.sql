@@ -17,7 +17,7 @@
         ('content_rules_max_scan_chars', 10), ('future_event_tolerance_hours', 0),
         ('automation_min_replies', 2), ('automation_template_min_users', 2),
         ('automation_template_window_minutes', 1), ('automation_min_active_hours', 1), ('automation_min_signals', 1),
-        ('cold_outreach_silence_days', 1), ('cold_outreach_bulk_min_users', 1),
+        ('cold_outreach_silence_days', 2), ('cold_outreach_bulk_min_users', 1),
     ] %}
         {% set value = var(name) %}
         {% if value is boolean or not (value is number and value == value | int or (value is string and re.match('^[0-9]+$', value))) %}

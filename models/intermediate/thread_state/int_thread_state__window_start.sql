@@ -14,6 +14,8 @@
 --                                before the run began)
 -- Contact after a stop request (2.5):
 --   stop_request_*               the first stop request after the user's last other message, if any
+-- Cold outreach (2.6):
+--   last_user_message_at_ms      the user's last message of any type
 {{ config(materialized='table') }}
 
 {%- set window_start = incremental_window_start_date() %}
@@ -167,6 +169,18 @@ contact_marks as (
     group by shop_id, user_id
 ),
 
+-- cold outreach ----------------------------------------------------------------------------------------
+
+user_contact as (
+    select
+        shop_id,
+        user_id,
+        max(sent_at_ms) as last_user_message_at_ms
+    from history
+    where sender_role = 'user'
+    group by shop_id, user_id
+),
+
 -- contact after a stop request -------------------------------------------------------------------------
 
 stop_events as (
@@ -230,7 +244,8 @@ final as (
         active_stop_requests.stop_request_message_id,
         active_stop_requests.stop_requested_at_ms,
         active_stop_requests.stop_requested_at,
-        active_stop_requests.stop_request_text
+        active_stop_requests.stop_request_text,
+        user_contact.last_user_message_at_ms
     from threads
     left join contact_marks
         on threads.shop_id = contact_marks.shop_id
@@ -244,6 +259,9 @@ final as (
     left join active_stop_requests
         on threads.shop_id = active_stop_requests.shop_id
         and threads.user_id = active_stop_requests.user_id
+    left join user_contact
+        on threads.shop_id = user_contact.shop_id
+        and threads.user_id = user_contact.user_id
 )
 
 select * from final

@@ -2,13 +2,19 @@
 -- user who had not written to the shop for more than var cold_outreach_silence_days days, or never in the
 -- data (cold outreach, bulk marketing). Evidence for review, not a verdict (docs/decisions.md "2.6 cold
 -- outreach"). A thread is (shop, user), as for replies. Robot and system messages are not the merchant's.
--- Incremental: replaces the window's days. The last user message before the window comes from one
--- aggregate over the earlier user messages (empty in a full build), so the result equals a full build.
+--
+-- No sort of the messages: the silence is at least two days (validated; a platform-local day may last 25 hours
+-- where clocks change), so a merchant message after a user message of the same day is never cold, and one before it is cold only when the user's last
+-- message before that day is old enough. One row per thread-day (first and last user and merchant message)
+-- and a window over those rows give it; only the candidate days' merchant messages are read again. A user
+-- message in the same millisecond comes before the merchant's.
+-- Incremental: replaces the window's days. The user's last message before the window comes from
+-- int_thread_state__window_start (empty in a full build), so the result equals a full build.
 {{ config(
     materialized='incremental',
     partition_column='activity_date',
 ) }}
-{%- set silence_ms = validated_int('cold_outreach_silence_days', 1) * 86400000 %}
+{%- set silence_ms = validated_int('cold_outreach_silence_days', 2) * 86400000 %}
 
 with
 
@@ -34,32 +40,88 @@ earlier_user_contact as (
     select
         shop_id,
         user_id,
-        max(sent_at_ms) as last_user_message_at_ms
-    from {{ ref('stg_cs_raw__messages') }}
+        last_user_message_at_ms
+    from {{ ref('int_thread_state__window_start') }}
+    where last_user_message_at_ms is not null
+),
+
+thread_days as (
+    select
+        shop_id,
+        user_id,
+        activity_date,
+        min(case when sender_role = 'user' then sent_at_ms end) as first_user_message_at_ms,
+        max(case when sender_role = 'user' then sent_at_ms end) as last_user_message_at_ms,
+        min(case when sender_role = 'merchant' then sent_at_ms end) as first_merchant_message_at_ms,
+        max(case when sender_role = 'merchant' then sent_at_ms end) as last_merchant_message_at_ms
+    from window_messages
+    group by shop_id, user_id, activity_date
+),
+
+-- the user's last message before each thread-day
+with_earlier_contact as (
+    select
+        thread_days.shop_id,
+        thread_days.user_id,
+        thread_days.activity_date,
+        thread_days.first_user_message_at_ms,
+        thread_days.first_merchant_message_at_ms,
+        thread_days.last_merchant_message_at_ms,
+        coalesce(
+            max(thread_days.last_user_message_at_ms) over (
+                partition by thread_days.shop_id, thread_days.user_id
+                order by thread_days.activity_date
+                rows between unbounded preceding and 1 preceding
+            ),
+            earlier_user_contact.last_user_message_at_ms
+        ) as last_user_message_before_day_at_ms
+    from thread_days
+    left join earlier_user_contact
+        on thread_days.shop_id = earlier_user_contact.shop_id
+        and thread_days.user_id = earlier_user_contact.user_id
+),
+
+-- days with a merchant message before the user's first of the day, its last one silent long enough
+candidate_days as (
+    select
+        shop_id,
+        user_id,
+        activity_date,
+        first_user_message_at_ms,
+        last_user_message_before_day_at_ms
+    from with_earlier_contact
     where
-        sender_role = 'user'
-        and not ({{ in_incremental_window() }})
-    group by shop_id, user_id
+        first_merchant_message_at_ms is not null
+        and (first_user_message_at_ms is null or first_merchant_message_at_ms < first_user_message_at_ms)
+        and (
+            last_user_message_before_day_at_ms is null
+            or last_merchant_message_at_ms - last_user_message_before_day_at_ms > {{ silence_ms }}
+        )
 ),
 
 with_last_contact as (
     select
-        window_messages.*,
-        coalesce(
-            max(case when window_messages.sender_role = 'user' then window_messages.sent_at_ms end) over (
-                partition by window_messages.shop_id, window_messages.user_id
-                order by
-                    window_messages.sent_at_ms asc,
-                    window_messages.sender_role desc,
-                    window_messages.message_id asc
-                rows between unbounded preceding and current row
-            ),
-            earlier_user_contact.last_user_message_at_ms
-        ) as last_user_message_at_ms
+        window_messages.message_id,
+        window_messages.shop_id,
+        window_messages.user_id,
+        window_messages.sender_account_id,
+        window_messages.sent_at_ms,
+        window_messages.sent_at,
+        window_messages.activity_date,
+        window_messages.assessment_month,
+        candidate_days.last_user_message_before_day_at_ms as last_user_message_at_ms
     from window_messages
-    left join earlier_user_contact
-        on window_messages.shop_id = earlier_user_contact.shop_id
-        and window_messages.user_id = earlier_user_contact.user_id
+    -- candidate_days is one row per thread-day: the join keeps each message once
+    inner join candidate_days
+        on window_messages.shop_id = candidate_days.shop_id
+        and window_messages.user_id = candidate_days.user_id
+        and window_messages.activity_date = candidate_days.activity_date
+    where
+        window_messages.sender_role = 'merchant'
+        and (
+            candidate_days.first_user_message_at_ms is null
+            or window_messages.sent_at_ms < candidate_days.first_user_message_at_ms
+        )
 ),
 
 final as (
@@ -75,9 +137,7 @@ final as (
         cast((sent_at_ms - last_user_message_at_ms) / 86400000.0 as decimal(18, 3)) as silence_days,
         last_user_message_at_ms is null as is_user_silent_in_data
     from with_last_contact
-    where
-        sender_role = 'merchant'
-        and (last_user_message_at_ms is null or sent_at_ms - last_user_message_at_ms > {{ silence_ms }})
+    where last_user_message_at_ms is null or sent_at_ms - last_user_message_at_ms > {{ silence_ms }}
 )
 
 select * from final
