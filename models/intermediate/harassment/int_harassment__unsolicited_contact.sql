@@ -8,6 +8,12 @@
 -- answer to last night's five questions is not harassment); the rest are unsolicited. The breach message
 -- is the unsolicited one that reaches the threshold. A shop-user pair is looked at across conversations.
 --
+-- One sort of the busy pairs' messages: two running counts (user messages so far, shop messages so far) place
+-- every shop message in its run (the shop messages with the same user-message count) and in the run's order.
+-- The rest is arithmetic on runs and run-days: a run's prompting user messages come from the last run before
+-- it with a human agent's message, and a day's unsolicited messages of a run are a block of consecutive
+-- positions (the days follow the order); the incidents' messages are found by their numbers.
+--
 -- Incremental: replaces the window's days. The run still open when the window opens (how many shop
 -- messages it has and how many user messages it answers) and the user messages since the agent last
 -- wrote come from int_thread_state__window_start.
@@ -28,11 +34,8 @@ messages as (
         shop_id,
         user_id,
         sender_role,
-        sent_at,
         sent_at_ms,
-        sent_at_local,
-        activity_date,
-        assessment_month
+        activity_date
     from {{ ref('stg_cs_raw__messages') }}
     where
         sender_role in ('user', 'merchant', 'robot')
@@ -50,7 +53,7 @@ thread_states as (
 ),
 
 -- only pairs the shop wrote to at least `threshold` times on one day can have an incident (read from
--- staging again, not from `messages`: DuckDB materialises a CTE that is read twice, all 10 columns)
+-- staging again, not from `messages`: DuckDB materialises a CTE that is read twice)
 busy_pairs as (
     select distinct
         shop_id,
@@ -69,126 +72,159 @@ busy_pairs as (
     ) as busy_days
 ),
 
-busy_pair_messages as (
+-- user messages so far: shop messages with the same count have no user message between them (a run);
+-- shop messages so far number the shop messages of the thread in order
+counted as (
     select
         messages.message_id,
         messages.conversation_id,
         messages.shop_id,
         messages.user_id,
         messages.sender_role,
-        messages.sent_at,
         messages.sent_at_ms,
-        messages.sent_at_local,
         messages.activity_date,
-        messages.assessment_month,
-        -- user messages so far: shop messages with the same count have no user message between them
-        sum(case when messages.sender_role = 'user' then 1 else 0 end) over (
-            partition by messages.shop_id, messages.user_id
-            order by messages.sent_at_ms, messages.message_id
-            rows between unbounded preceding and current row
-        ) as user_messages_so_far
+        count(case when messages.sender_role = 'user' then 1 end) over thread_order as user_messages_so_far,
+        count(case when messages.sender_role <> 'user' then 1 end) over thread_order as shop_messages_so_far
     from messages
     -- busy_pairs is distinct per pair: the join keeps each row once
     inner join busy_pairs
         on messages.shop_id = busy_pairs.shop_id
         and messages.user_id = busy_pairs.user_id
+    window thread_order as (
+        partition by messages.shop_id, messages.user_id
+        order by messages.sent_at_ms, messages.message_id
+        rows between unbounded preceding and current row
+    )
 ),
 
--- the user-message count when a human agent (not the robot) of the shop last wrote: a robot auto-reply does
--- not answer the user's questions, so it does not use up the replies they allow. An agent message before
--- the window counts as written `user_messages_since_agent` user messages before it.
-agent_marks as (
-    select
-        busy_pair_messages.message_id,
-        busy_pair_messages.conversation_id,
-        busy_pair_messages.shop_id,
-        busy_pair_messages.user_id,
-        busy_pair_messages.sender_role,
-        busy_pair_messages.sent_at,
-        busy_pair_messages.sent_at_ms,
-        busy_pair_messages.sent_at_local,
-        busy_pair_messages.activity_date,
-        busy_pair_messages.assessment_month,
-        busy_pair_messages.user_messages_so_far,
-        coalesce(
-            max(case when busy_pair_messages.sender_role = 'merchant' then busy_pair_messages.user_messages_so_far end)
-                over (
-                    partition by busy_pair_messages.shop_id, busy_pair_messages.user_id
-                    order by busy_pair_messages.sent_at_ms, busy_pair_messages.message_id
-                    rows between unbounded preceding and 1 preceding
-                ),
-            0 - coalesce(thread_states.user_messages_since_agent, 0)
-        ) as user_messages_at_last_agent_message,
-        coalesce(thread_states.open_run_shop_message_count, 0) as open_run_shop_message_count,
-        coalesce(thread_states.open_run_prompt_count, 0) as open_run_prompt_count
-    from busy_pair_messages
-    left join thread_states
-        on busy_pair_messages.shop_id = thread_states.shop_id
-        and busy_pair_messages.user_id = thread_states.user_id
-),
-
-shop_runs as (
+shop_messages as (
     select
         message_id,
         conversation_id,
         shop_id,
         user_id,
-        sent_at,
+        sender_role,
         sent_at_ms,
-        sent_at_local,
         activity_date,
-        assessment_month,
         user_messages_so_far,
-        user_messages_at_last_agent_message,
-        open_run_shop_message_count,
-        open_run_prompt_count,
-        -- the run open when the window opened goes on: its earlier messages come first
-        row_number() over (
-            partition by shop_id, user_id, user_messages_so_far
-            order by sent_at_ms, message_id
-        ) + case when user_messages_so_far = 0 then open_run_shop_message_count else 0 end as position_in_run
-    from agent_marks
+        shop_messages_so_far
+    from counted
     where sender_role in ('merchant', 'robot')
 ),
 
--- how many user messages the run answers: those since a human agent of the shop last wrote before it began
-run_prompts as (
+-- one row per run: where it starts, and whether a human agent (not the robot) wrote in it
+runs as (
     select
         shop_id,
         user_id,
         user_messages_so_far,
-        case
-            when user_messages_so_far = 0 and max(open_run_shop_message_count) > 0
-                then max(open_run_prompt_count)
-            else user_messages_so_far - {{ arg_min('user_messages_at_last_agent_message', ['position_in_run']) }}
-        end as prompting_user_message_count
-    from shop_runs
+        min(shop_messages_so_far) as first_shop_message_number,
+        max(case when sender_role = 'merchant' then 1 else 0 end) as has_agent_message
+    from shop_messages
     group by shop_id, user_id, user_messages_so_far
 ),
 
--- the first replies (allowance x prompting user messages) answer the user; the rest are unsolicited
-unsolicited_messages as (
+-- how many user messages a run answers: those since a human agent of the shop last wrote before it began
+-- (a robot auto-reply does not answer the user's questions, so it does not use up the replies they allow).
+-- An agent message before the window counts as written `user_messages_since_agent` user messages before
+-- it; the run open when the window opened goes on, with its earlier messages first.
+run_prompts as (
     select
-        shop_runs.message_id,
-        shop_runs.conversation_id,
-        shop_runs.shop_id,
-        shop_runs.user_id,
-        shop_runs.sent_at,
-        shop_runs.sent_at_ms,
-        shop_runs.sent_at_local,
-        shop_runs.activity_date,
-        shop_runs.assessment_month,
-        shop_runs.user_messages_so_far,
-        row_number() over (
-            partition by shop_runs.shop_id, shop_runs.user_id, shop_runs.user_messages_so_far, shop_runs.activity_date
-            order by shop_runs.sent_at_ms, shop_runs.message_id
-        ) as unsolicited_position
-    from shop_runs
+        runs.shop_id,
+        runs.user_id,
+        runs.user_messages_so_far,
+        runs.first_shop_message_number,
+        case
+            when runs.user_messages_so_far = 0 then coalesce(thread_states.open_run_shop_message_count, 0)
+            else 0
+        end as earlier_run_message_count,
+        case
+            when runs.user_messages_so_far = 0 and coalesce(thread_states.open_run_shop_message_count, 0) > 0
+                then thread_states.open_run_prompt_count
+            else runs.user_messages_so_far - coalesce(
+                max(case when runs.has_agent_message = 1 then runs.user_messages_so_far end) over (
+                    partition by runs.shop_id, runs.user_id
+                    order by runs.user_messages_so_far
+                    rows between unbounded preceding and 1 preceding
+                ),
+                0 - coalesce(thread_states.user_messages_since_agent, 0)
+            )
+        end as prompting_user_message_count
+    from runs
+    left join thread_states
+        on runs.shop_id = thread_states.shop_id
+        and runs.user_id = thread_states.user_id
+),
+
+-- a run's messages of one day: the first and last position in the run
+run_days as (
+    select
+        shop_messages.shop_id,
+        shop_messages.user_id,
+        shop_messages.user_messages_so_far,
+        shop_messages.activity_date,
+        min(shop_messages.shop_messages_so_far) as first_shop_message_number,
+        max(shop_messages.shop_messages_so_far) as last_shop_message_number
+    from shop_messages
+    group by
+        shop_messages.shop_id,
+        shop_messages.user_id,
+        shop_messages.user_messages_so_far,
+        shop_messages.activity_date
+),
+
+-- the first `allowance` x prompting messages of a run answer the user; the day's unsolicited ones are the
+-- day's positions after those, numbered (shop messages so far) first_unsolicited .. last
+unsolicited_blocks as (
+    select
+        run_days.shop_id,
+        run_days.user_id,
+        run_days.user_messages_so_far,
+        run_days.activity_date,
+        run_days.last_shop_message_number,
+        greatest(
+            run_days.first_shop_message_number,
+            run_prompts.first_shop_message_number - run_prompts.earlier_run_message_count
+            + {{ reply_allowance }} * run_prompts.prompting_user_message_count
+        ) as first_unsolicited_number
+    from run_days
     inner join run_prompts
-        on shop_runs.shop_id = run_prompts.shop_id
-        and shop_runs.user_id = run_prompts.user_id
-        and shop_runs.user_messages_so_far = run_prompts.user_messages_so_far
-    where shop_runs.position_in_run > {{ reply_allowance }} * run_prompts.prompting_user_message_count
+        on run_days.shop_id = run_prompts.shop_id
+        and run_days.user_id = run_prompts.user_id
+        and run_days.user_messages_so_far = run_prompts.user_messages_so_far
+),
+
+incident_blocks as (
+    select
+        shop_id,
+        user_id,
+        user_messages_so_far,
+        activity_date,
+        first_unsolicited_number,
+        last_shop_message_number,
+        first_unsolicited_number + {{ threshold - 1 }} as breach_number
+    from unsolicited_blocks
+    where last_shop_message_number - first_unsolicited_number + 1 >= {{ threshold }}
+),
+
+-- the incidents' unsolicited messages, with what the incident shows of them
+incident_messages as (
+    select
+        incident_blocks.shop_id,
+        incident_blocks.user_id,
+        incident_blocks.activity_date,
+        incident_blocks.user_messages_so_far,
+        shop_messages.message_id,
+        shop_messages.conversation_id,
+        shop_messages.sent_at_ms,
+        shop_messages.shop_messages_so_far = incident_blocks.breach_number as is_breach_message,
+        shop_messages.shop_messages_so_far - incident_blocks.first_unsolicited_number + 1 as unsolicited_position
+    from incident_blocks
+    inner join shop_messages
+        on incident_blocks.shop_id = shop_messages.shop_id
+        and incident_blocks.user_id = shop_messages.user_id
+        and shop_messages.shop_messages_so_far >= incident_blocks.first_unsolicited_number
+        and shop_messages.shop_messages_so_far <= incident_blocks.last_shop_message_number
 ),
 
 unsolicited_runs as (
@@ -199,17 +235,13 @@ unsolicited_runs as (
         user_messages_so_far,
         count(*) as message_count,
         {{ arg_min('message_id', ['unsolicited_position']) }} as first_message_id,
-        min(sent_at) as first_message_at,
-        min(sent_at_local) as first_message_at_local,
+        min(sent_at_ms) as first_message_at_ms,
         {{ arg_max('message_id', ['unsolicited_position']) }} as last_message_id,
-        max(sent_at) as last_message_at,
-        max(sent_at_local) as last_message_at_local,
-        max(case when unsolicited_position = {{ threshold }} then message_id end) as breach_message_id,
-        max(case when unsolicited_position = {{ threshold }} then conversation_id end) as breach_conversation_id,
-        min(assessment_month) as assessment_month
-    from unsolicited_messages
+        max(sent_at_ms) as last_message_at_ms,
+        max(case when is_breach_message then message_id end) as breach_message_id,
+        max(case when is_breach_message then conversation_id end) as breach_conversation_id
+    from incident_messages
     group by shop_id, user_id, activity_date, user_messages_so_far
-    having count(*) >= {{ threshold }}
 ),
 
 final as (
@@ -219,14 +251,14 @@ final as (
         user_id,
         breach_conversation_id as conversation_id,
         activity_date as incident_date,
-        assessment_month,
+        {{ month_start('activity_date') }} as assessment_month,
         breach_message_id,
         first_message_id,
-        first_message_at,
-        first_message_at_local,
+        {{ epoch_ms_to_timestamp('first_message_at_ms') }} as first_message_at,
+        {{ utc_to_local(epoch_ms_to_timestamp('first_message_at_ms')) }} as first_message_at_local,
         last_message_id,
-        last_message_at,
-        last_message_at_local,
+        {{ epoch_ms_to_timestamp('last_message_at_ms') }} as last_message_at,
+        {{ utc_to_local(epoch_ms_to_timestamp('last_message_at_ms')) }} as last_message_at_local,
         message_count
     from unsolicited_runs
 )
