@@ -82,6 +82,23 @@
 {%- endmacro %}
 
 
+{#-
+    A struct of named fields from a mapping {field: expression} (read back as `value.field`): several values
+    carried by one window function instead of one function each.
+-#}
+{% macro named_struct(fields) -%}
+    {{ return(adapter.dispatch('named_struct', 'cs_rules')(fields)) }}
+{%- endmacro %}
+
+{% macro default__named_struct(fields) -%}
+    named_struct({% for name, expression in fields.items() %}'{{ name }}', {{ expression }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro duckdb__named_struct(fields) -%}
+    struct_pack({% for name, expression in fields.items() %}{{ name }} := {{ expression }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+
 {#- a window function that skips nulls: fn(expression) ignore nulls (DuckDB writes it inside the parentheses) -#}
 {% macro ignore_nulls(fn, expression) -%}
     {{ return(adapter.dispatch('ignore_nulls', 'cs_rules')(fn, expression)) }}

@@ -13,6 +13,10 @@
 -- by a message in it (the window opens at least reply_horizon_hours before any new message).
 {# what a thread message is for turn-taking: a consultation, a reply, or neither (null) #}
 {% set thread_kind = "case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end" %}
+{% set next_reply_fields = named_struct({
+    'message_id': 'message_id', 'sent_at_ms': 'sent_at_ms', 'account_id': 'sender_account_id',
+    'conversation_id': 'conversation_id',
+}) %}
 {{ config(
     materialized='incremental',
     partition_column='activity_date',
@@ -134,14 +138,9 @@ paired as (
         is_context,
         is_user_message,
         is_consultation_message,
-        {{ ignore_nulls('first_value', 'case when is_reply_message then message_id end') }}
-            over later as reply_message_id,
-        {{ ignore_nulls('first_value', 'case when is_reply_message then sent_at_ms end') }}
-            over later as replied_at_ms,
-        {{ ignore_nulls('first_value', 'case when is_reply_message then sender_account_id end') }}
-            over later as reply_account_id,
-        {{ ignore_nulls('first_value', 'case when is_reply_message then conversation_id end') }}
-            over later as reply_conversation_id,
+        -- the next reply, its four fields in one window function
+        {{ ignore_nulls('first_value', 'case when is_reply_message then ' ~ next_reply_fields ~ ' end') }}
+            over later as next_reply,
         -- what came before in the thread, counting only consultations and replies
         {{ ignore_nulls('last_value', thread_kind) }} over earlier as previous_kind
     from thread_messages
@@ -160,7 +159,21 @@ paired as (
 
 turns as (
     select
-        *,
+        message_id,
+        conversation_id,
+        shop_id,
+        user_id,
+        msg_type,
+        sent_at_ms,
+        sent_at_local,
+        activity_date,
+        assessment_month,
+        is_context,
+        is_consultation_message,
+        next_reply.message_id as reply_message_id,
+        next_reply.sent_at_ms as replied_at_ms,
+        next_reply.account_id as reply_account_id,
+        next_reply.conversation_id as reply_conversation_id,
         is_context
         or (is_consultation_message and coalesce(previous_kind, 'reply') = 'reply') as is_turn_start
     from paired
