@@ -60,20 +60,34 @@ window_keys as (
         and {{ in_incremental_window('sent_at_ms', 'epoch_ms') }}
 ),
 
--- usable rows before the window with an id delivered again in it (none in a full build)
-earlier_deliveries as (
+-- usable rows before the window with an id delivered again in it (none in a full build), found on the
+-- columns that say whether a row is usable: the fingerprint (every column) is not computed for the history
+earlier_keys as (
     select
         message_id,
         sent_at_ms,
-        row_fingerprint,
         _source_file,
-        _source_row_number,
-        false as is_in_window
+        _source_row_number
     from {{ ref('base_cs_raw__messages') }}
     where
         is_valid
         and not ({{ in_incremental_window('sent_at_ms', 'epoch_ms') }})
         and message_id in (select window_keys.message_id from window_keys)
+),
+
+-- their fingerprints (a join with no rows to look up reads nothing)
+earlier_deliveries as (
+    select
+        earlier_keys.message_id,
+        earlier_keys.sent_at_ms,
+        earlier_rows.row_fingerprint,
+        earlier_keys._source_file,
+        earlier_keys._source_row_number,
+        false as is_in_window
+    from earlier_keys
+    inner join {{ ref('base_cs_raw__messages') }} as earlier_rows
+        on earlier_keys._source_file = earlier_rows._source_file
+        and earlier_keys._source_row_number = earlier_rows._source_row_number
 ),
 
 deliveries as (
