@@ -9,8 +9,10 @@
     own, and every run with var incremental_test_scope = 'all' test every row. A test that reads another
     model too (daily_counts_add_up, an expression comparing two tables) reads every row, since only the
     tested model would be cut to the window; relationships tests are the exception (each child row in
-    the window must have its parent, wherever that is). Any test can opt out with config
-    meta: {whole_table: true}.
+    the window must have its parent, wherever that is). A view of the raw message rows that declares
+    meta raw_file_column (base_cs_raw__messages) is tested on the files the run loads (raw.pending_files):
+    the others are the files earlier runs loaded and tested, unchanged since (same size and modification
+    time). Any test can opt out with config meta: {whole_table: true}.
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
@@ -38,12 +40,17 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set model_node = replaced_days_model(relation) -%}
-    {%- if model_node is none or not incremental_window_exists() -%}
+    {%- set file_node = raw_file_model(relation) -%}
+    {%- if (model_node is none and file_node is none) or not incremental_window_exists() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set window = run_query('select is_full_recompute from raw.incremental_window') -%}
     {%- if window.rows | length == 0 or window.rows[0][0] -%}
         {{ return(none) }}
+    {%- endif -%}
+    {%- if model_node is none -%}
+        {#- a view of the raw message rows: the files this run loads (the others are unchanged and were tested) -#}
+        {{ return('(' ~ file_node.config.meta.raw_file_column ~ ' in (select file_name from raw.pending_files))') }}
     {%- endif -%}
     {%- set column = model_node.config.get('partition_column') -%}
     {%- set first_day = incremental_window_start_date() -%}
@@ -63,6 +70,24 @@
         {%- if node.resource_type == 'model'
             and node.config.materialized in ['incremental', 'view']
             and node.config.get('partition_column')
+            and (node.alias or node.name) | lower == relation.identifier | lower
+            and node.schema | lower == relation.schema | lower -%}
+            {{ return(node) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{#- the manifest node of the view behind `relation` when it lists raw message rows by file (config meta
+    raw_file_column: the column holding the file name), else none -#}
+{% macro raw_file_model(relation) %}
+    {%- if relation is string or relation.identifier is not defined -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model'
+            and (node.config.get('meta') or {}).get('raw_file_column')
             and (node.alias or node.name) | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}
             {{ return(node) }}

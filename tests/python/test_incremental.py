@@ -326,6 +326,10 @@ def test_an_incremental_build_tests_the_window_and_dbt_test_every_row(export: Pa
     for day in days[:-1]:
         copy_day(export, raw, day)
     incremental_build(raw, db)
+    raw_rows_test = "base_cs_raw__messages_one_row_per_raw_row.sql"
+    pending_only = "_source_file in (select file_name from raw.pending_files)"
+    # a first build tests every raw row
+    assert pending_only not in next((db.parent / "dbt_target" / "compiled").rglob(raw_rows_test)).read_text()
     # behind dbt's back, a first-day message takes the id of another one (row counts unchanged): a
     # broken row before any later window
     with duckdb.connect(str(db)) as connection:
@@ -344,6 +348,8 @@ def test_an_incremental_build_tests_the_window_and_dbt_test_every_row(export: Pa
         )
     copy_day(export, raw, days[-1])
     incremental_build(raw, db)  # passes: the first day is not in the window
+    # the raw rows' test read the file this run loaded, not every file (its compiled SQL says so)
+    assert pending_only in next((db.parent / "dbt_target" / "compiled").rglob(raw_rows_test)).read_text()
 
     unique_test = "unique_stg_cs_raw__messages_message_id"
     for args in (

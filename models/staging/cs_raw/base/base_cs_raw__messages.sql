@@ -2,6 +2,9 @@
 -- platform-local day it belongs to (null when its time is unusable).
 -- A view: staging, rejects and duplicates read it; only the columns each one needs are computed, and
 -- they filter on is_valid, so the reason text is built only for the rows listed as rejects.
+-- Its data tests in an incremental run read the files the run loads (docs/decisions.md "Tests in incremental
+-- runs"): meta raw_file_column names the column holding the file.
+{{ config(meta={'raw_file_column': '_source_file'}) }}
 with
 
 source as (
