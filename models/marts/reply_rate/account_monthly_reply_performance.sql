@@ -28,10 +28,12 @@ merchant_messages as (
         and {{ in_incremental_window() }}
 ),
 
-pairs as (
+-- the answers of the merchant's accounts (a robot reply, when var reply_sender_roles lets one answer, is
+-- nobody's account; nor is an export row without an account id)
+answered as (
     select
-        message_id,
         shop_id,
+        reply_account_id as account_id,
         assessment_month,
         reply_message_id,
         is_assessed,
@@ -39,7 +41,8 @@ pairs as (
         reply_latency_seconds
     from {{ ref('consult_reply_pairs') }}
     where
-        reply_message_id is not null
+        reply_sender_role = 'merchant'
+        and reply_account_id is not null
         and {{ in_incremental_window() }}
 ),
 
@@ -55,21 +58,6 @@ hits as (
         sender_role = 'merchant'
         and sender_account_id is not null
         and {{ in_incremental_window() }}
-),
-
--- a reply is a merchant message: the pair names its account (a robot's reply has no merchant row)
-answered as (
-    select
-        pairs.shop_id,
-        merchant_messages.sender_account_id as account_id,
-        pairs.assessment_month,
-        pairs.reply_message_id,
-        pairs.is_assessed,
-        pairs.is_replied_within_5min,
-        pairs.reply_latency_seconds
-    from pairs
-    inner join merchant_messages
-        on pairs.reply_message_id = merchant_messages.message_id
 ),
 
 answer_counts as (

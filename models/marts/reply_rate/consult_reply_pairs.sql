@@ -14,8 +14,8 @@
 {# what a thread message is for turn-taking: a consultation, a reply, or neither (null) #}
 {% set thread_kind = "case when is_reply_message then 'reply' when is_consultation_message then 'consultation' end" %}
 {% set next_reply_fields = named_struct({
-    'message_id': 'message_id', 'sent_at_ms': 'sent_at_ms', 'account_id': 'sender_account_id',
-    'conversation_id': 'conversation_id',
+    'message_id': 'message_id', 'sent_at_ms': 'sent_at_ms', 'sender_role': 'sender_role',
+    'account_id': 'sender_account_id', 'conversation_id': 'conversation_id',
 }) %}
 {{ config(
     materialized='incremental',
@@ -80,6 +80,7 @@ window_messages as (
         messages.conversation_id,
         messages.shop_id,
         messages.user_id,
+        messages.sender_role,
         messages.sender_account_id,
         messages.msg_type,
         messages.sent_at_ms,
@@ -105,6 +106,7 @@ context_rows as (
         cast(null as string) as conversation_id,
         shop_id,
         user_id,
+        'user' as sender_role,
         cast(null as string) as sender_account_id,
         cast(null as string) as msg_type,
         window_opens_at_ms - 1 as sent_at_ms,
@@ -138,7 +140,7 @@ paired as (
         is_context,
         is_user_message,
         is_consultation_message,
-        -- the next reply, its four fields in one window function
+        -- the next reply, its fields in one window function
         {{ ignore_nulls('first_value', 'case when is_reply_message then ' ~ next_reply_fields ~ ' end') }}
             over later as next_reply,
         -- what came before in the thread, counting only consultations and replies
@@ -172,6 +174,7 @@ turns as (
         is_consultation_message,
         next_reply.message_id as reply_message_id,
         next_reply.sent_at_ms as replied_at_ms,
+        next_reply.sender_role as reply_sender_role,
         next_reply.account_id as reply_account_id,
         next_reply.conversation_id as reply_conversation_id,
         is_context
@@ -219,6 +222,7 @@ flagged as (
         answered.is_turn_start,
         answered.turn_start_message_id,
         case when answered.is_answered_in_horizon then answered.reply_message_id end as reply_message_id,
+        case when answered.is_answered_in_horizon then answered.reply_sender_role end as reply_sender_role,
         case when answered.is_answered_in_horizon then answered.reply_account_id end as reply_account_id,
         case when answered.is_answered_in_horizon then answered.reply_conversation_id end as reply_conversation_id,
         case when answered.is_answered_in_horizon then answered.replied_at_ms end as replied_at_ms,
@@ -252,6 +256,7 @@ with_exemptions as (
         flagged.is_turn_start,
         flagged.turn_start_message_id,
         flagged.reply_message_id,
+        flagged.reply_sender_role,
         flagged.reply_account_id,
         flagged.reply_conversation_id,
         flagged.replied_at_ms,
@@ -284,6 +289,7 @@ final as (
         is_turn_start,
         turn_start_message_id,
         reply_message_id,
+        reply_sender_role,
         reply_account_id,
         reply_conversation_id,
         {{ epoch_ms_to_timestamp('replied_at_ms') }} as replied_at,
