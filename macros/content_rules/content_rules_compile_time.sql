@@ -266,14 +266,34 @@
 {%- endmacro %}
 
 
-{#- the slot rules' prefilter: all rules' regexes OR-ed into one (false when there is none) -#}
-{% macro cr_slot_guard(slot_rules) -%}
+{#-
+    The slot rules' prefilter: the rules' regexes OR-ed, in chunks of at most `max_chars` characters of regex
+    each (false when there is none). One alternation of every rule was ~20x slower past ~6,000 characters on
+    DuckDB (RE2 runs out of DFA memory and falls back to its NFA: session 6, 34 rules, 174k demo messages:
+    one regex 20-28 s, chunks of 3,000 characters 0.25 s); chunks keep each regex on the fast path, and the
+    result is the same (a message is a candidate when some rule's regex matches it).
+-#}
+{% macro cr_slot_guard(slot_rules, max_chars=3000) -%}
     {%- if slot_rules | length == 0 -%}
         {{ return('false') }}
     {%- endif -%}
-    {{ return(cr_regexp_matches(
-        'content_compact', cr_regex_literal('(?:' ~ slot_rules | map(attribute='pattern') | join(')|(?:') ~ ')')
-    )) }}
+    {%- set chunks = [[]] -%}
+    {%- set sizes = [0] -%}
+    {%- for slot_rule in slot_rules -%}
+        {%- if chunks[-1] | length > 0 and sizes[-1] + slot_rule.pattern | length > max_chars -%}
+            {%- do chunks.append([]) -%}
+            {%- do sizes.append(0) -%}
+        {%- endif -%}
+        {%- do chunks[-1].append(slot_rule.pattern) -%}
+        {%- do sizes.append(sizes.pop() + slot_rule.pattern | length) -%}
+    {%- endfor -%}
+    {%- set checks = [] -%}
+    {%- for chunk in chunks -%}
+        {%- do checks.append(cr_regexp_matches(
+            'content_compact', cr_regex_literal('(?:' ~ chunk | join(')|(?:') ~ ')')
+        )) -%}
+    {%- endfor -%}
+    {{ return('(' ~ checks | join('\n        or ') ~ ')') }}
 {%- endmacro %}
 
 
