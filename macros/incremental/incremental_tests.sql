@@ -61,15 +61,13 @@
 {% endmacro %}
 
 
-{#- the manifest node of the model behind `relation` when it replaces days (or is a view of one), else none -#}
-{% macro replaced_days_model(relation) %}
+{#- the manifest node of the model behind `relation`, else none -#}
+{% macro model_node_of(relation) %}
     {%- if relation is string or relation.identifier is not defined -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model'
-            and node.config.materialized in ['incremental', 'view']
-            and node.config.get('partition_column')
             and (node.alias or node.name) | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}
             {{ return(node) }}
@@ -79,20 +77,23 @@
 {% endmacro %}
 
 
+{#- the manifest node of the model behind `relation` when it replaces days (or is a view of one), else none -#}
+{% macro replaced_days_model(relation) %}
+    {%- set node = model_node_of(relation) -%}
+    {%- if node is not none and node.config.materialized in ['incremental', 'view'] and node.config.get('partition_column') -%}
+        {{ return(node) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
 {#- the manifest node of the view behind `relation` when it lists raw message rows by file (config meta
     raw_file_column: the column holding the file name), else none -#}
 {% macro raw_file_model(relation) %}
-    {%- if relation is string or relation.identifier is not defined -%}
-        {{ return(none) }}
+    {%- set node = model_node_of(relation) -%}
+    {%- if node is not none and (node.config.get('meta') or {}).get('raw_file_column') -%}
+        {{ return(node) }}
     {%- endif -%}
-    {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model'
-            and (node.config.get('meta') or {}).get('raw_file_column')
-            and (node.alias or node.name) | lower == relation.identifier | lower
-            and node.schema | lower == relation.schema | lower -%}
-            {{ return(node) }}
-        {%- endif -%}
-    {%- endfor -%}
     {{ return(none) }}
 {% endmacro %}
 
