@@ -223,8 +223,8 @@ incident_messages as (
     inner join shop_messages
         on incident_blocks.shop_id = shop_messages.shop_id
         and incident_blocks.user_id = shop_messages.user_id
-        and shop_messages.shop_messages_so_far >= incident_blocks.first_unsolicited_number
-        and shop_messages.shop_messages_so_far <= incident_blocks.last_shop_message_number
+        and incident_blocks.first_unsolicited_number <= shop_messages.shop_messages_so_far
+        and incident_blocks.last_shop_message_number >= shop_messages.shop_messages_so_far
 ),
 
 unsolicited_runs as (

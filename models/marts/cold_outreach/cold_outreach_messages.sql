@@ -4,10 +4,10 @@
 -- outreach"). A thread is (shop, user), as for replies. Robot and system messages are not the merchant's.
 --
 -- No sort of the messages: the silence is at least two days (validated; a platform-local day may last 25 hours
--- where clocks change), so a merchant message after a user message of the same day is never cold, and one before it is cold only when the user's last
--- message before that day is old enough. One row per thread-day (first and last user and merchant message)
--- and a window over those rows give it; only the candidate days' merchant messages are read again. A user
--- message in the same millisecond comes before the merchant's.
+-- where clocks change), so a merchant message after a user message of the same day is never cold, and one
+-- before it is cold only when the user's last message before that day is old enough. One row per thread-day
+-- (first and last user and merchant message) and a window over those rows give it; only the candidate days'
+-- merchant messages are read again. A user message in the same millisecond comes before the merchant's.
 -- Incremental: replaces the window's days. The user's last message before the window comes from
 -- int_thread_state__window_start (empty in a full build), so the result equals a full build.
 {{ config(

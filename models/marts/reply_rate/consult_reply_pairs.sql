@@ -161,26 +161,26 @@ paired as (
 
 turns as (
     select
-        message_id,
-        conversation_id,
-        shop_id,
-        user_id,
-        msg_type,
-        sent_at_ms,
-        sent_at_local,
-        activity_date,
-        assessment_month,
-        is_context,
-        is_consultation_message,
-        next_reply.message_id as reply_message_id,
-        next_reply.sent_at_ms as replied_at_ms,
-        next_reply.sender_role as reply_sender_role,
-        next_reply.account_id as reply_account_id,
-        next_reply.conversation_id as reply_conversation_id,
-        is_context
-        or (is_consultation_message and coalesce(previous_kind, 'reply') = 'reply') as is_turn_start
+        paired.message_id,
+        paired.conversation_id,
+        paired.shop_id,
+        paired.user_id,
+        paired.msg_type,
+        paired.sent_at_ms,
+        paired.sent_at_local,
+        paired.activity_date,
+        paired.assessment_month,
+        paired.is_context,
+        paired.is_consultation_message,
+        paired.next_reply.message_id as reply_message_id,
+        paired.next_reply.sent_at_ms as replied_at_ms,
+        paired.next_reply.sender_role as reply_sender_role,
+        paired.next_reply.account_id as reply_account_id,
+        paired.next_reply.conversation_id as reply_conversation_id,
+        paired.is_context
+        or (paired.is_consultation_message and coalesce(paired.previous_kind, 'reply') = 'reply') as is_turn_start
     from paired
-    where is_user_message
+    where paired.is_user_message
 ),
 
 turn_starts as (
